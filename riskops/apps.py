@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiskOpsConfig(AppConfig):
+    name = "riskops"
+    verbose_name = "RiskOps"

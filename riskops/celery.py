@@ -1,0 +1,42 @@
+"""The Celery app, its queues and the one beat schedule of the project."""
+
+import os
+
+from celery import Celery
+from celery.beat import PersistentScheduler
+from kombu import Exchange, Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
+
+app = Celery("riskops")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# Time-critical work (firing timers) has a queue of its own, so a backlog of
+# notifications or imports never delays an escalation.
+TIMERS_QUEUE = "timers"
+DEFAULT_QUEUE = "default"
+app.conf.task_queues = [
+    Queue(name, Exchange(name), routing_key=name) for name in (TIMERS_QUEUE, DEFAULT_QUEUE)
+]
+
+# The one beat schedule. Apps add their periodic work here, nowhere else.
+app.conf.beat_schedule = {}
+
+app.autodiscover_tasks()
+
+
+BEAT_HEARTBEAT_KEY = "riskops:beat:heartbeat"
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """The default scheduler, recording in Redis when it last ticked (read by /healthz)."""
+
+    def tick(self, *args, **kwargs):
+        from riskops.health import record_beat_tick
+
+        interval = super().tick(*args, **kwargs)
+        try:
+            record_beat_tick()
+        except Exception:  # noqa: BLE001 - a broker outage must not stop the scheduler
+            pass
+        return interval

@@ -1,0 +1,71 @@
+"""What /healthz reports: the database, Redis, a live Celery worker and a recent beat tick."""
+
+import time
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+from riskops.celery import BEAT_HEARTBEAT_KEY
+from riskops.celery import app as celery_app
+
+BEAT_STALE_AFTER = 30  # seconds; beat ticks at least every CELERY_BEAT_MAX_LOOP_INTERVAL
+CHECK_TIMEOUT = 1.0
+
+
+def _redis_client() -> redis.Redis:
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=CHECK_TIMEOUT, socket_timeout=CHECK_TIMEOUT
+    )
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_redis() -> None:
+    _redis_client().ping()
+
+
+def check_worker() -> None:
+    replies = celery_app.control.ping(timeout=CHECK_TIMEOUT, limit=1)
+    if not replies:
+        raise RuntimeError("no Celery worker answered")
+
+
+def check_beat() -> None:
+    last = _redis_client().get(BEAT_HEARTBEAT_KEY)
+    if last is None:
+        raise RuntimeError("beat has never ticked")
+    age = time.time() - float(last)
+    if age > BEAT_STALE_AFTER:
+        raise RuntimeError(f"beat last ticked {age:.0f} s ago")
+
+
+CHECKS = {
+    "database": check_database,
+    "redis": check_redis,
+    "worker": check_worker,
+    "beat": check_beat,
+}
+
+
+def system_health() -> dict[str, str]:
+    """Each component's state: "ok", or what is wrong with it."""
+    results = {}
+    for name, check in CHECKS.items():
+        if name in {"worker", "beat"} and results.get("redis") != "ok":
+            results[name] = "unknown: redis is down"
+            continue
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
+            results[name] = f"down: {error}"
+        else:
+            results[name] = "ok"
+    return results
+
+
+def record_beat_tick() -> None:
+    _redis_client().set(BEAT_HEARTBEAT_KEY, time.time(), ex=300)

@@ -1,0 +1,172 @@
+"""`make run`: the whole system on one machine, stopped as one.
+
+Starts a private redis-server when REDIS_URL is unset, prepares the database (migrate,
+demo data once, an administrator), then runs the ASGI server, a Celery worker and Celery
+beat as child processes. Ctrl-C or SIGTERM stops every child and its own children.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("RISKOPS_VAR_DIR", BASE_DIR / "var"))
+PYTHON = sys.executable
+STOP_GRACE_SECONDS = 10
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, check=True)
+
+
+def say(message: str) -> None:
+    print(f"[riskops] {message}", flush=True)
+
+
+class Launcher:
+    def __init__(self, port: int):
+        self.port = port
+        self.children: dict[str, subprocess.Popen] = {}
+        self.redis = None
+        self.stopping = False
+
+    def start_redis(self) -> None:
+        if os.environ.get("REDIS_URL"):
+            say(f"using Redis at {os.environ['REDIS_URL']}")
+            return
+        from riskops.embedded_redis import EmbeddedRedis
+
+        self.redis = EmbeddedRedis(VAR_DIR / "redis").start()
+        (VAR_DIR / "redis.url").write_text(self.redis.url)
+        os.environ["REDIS_URL"] = self.redis.url
+        say(f"started a private redis-server at {self.redis.url}")
+
+    def spawn(self, name: str, *command: str) -> None:
+        # Each child leads its own process group, so stopping it stops its own children too.
+        self.children[name] = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+
+    def start_processes(self) -> None:
+        workers = os.environ.get("CELERY_CONCURRENCY", "2")
+        self.spawn(
+            "asgi",
+            PYTHON,
+            "-m",
+            "uvicorn",
+            "riskops.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--no-access-log",
+        )
+        self.spawn(
+            "worker",
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "riskops",
+            "worker",
+            "-Q",
+            "timers,default",
+            "--concurrency",
+            workers,
+            "--loglevel",
+            "INFO",
+            "--hostname",
+            f"riskops-{self.port}@%h",
+        )
+        self.spawn(
+            "beat",
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "riskops",
+            "beat",
+            "--scheduler",
+            "riskops.celery:HeartbeatScheduler",
+            "--loglevel",
+            "INFO",
+        )
+
+    def wait_healthy(self, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{self.port}/healthz"
+        while time.monotonic() < deadline and not self.stopping:
+            try:
+                with urllib.request.urlopen(url, timeout=3) as response:
+                    if response.status == 200:
+                        return True
+            except OSError:
+                pass
+            if self.dead_child():
+                return False
+            time.sleep(0.5)
+        return False
+
+    def dead_child(self) -> str | None:
+        for name, process in self.children.items():
+            if process.poll() is not None:
+                return name
+        return None
+
+    def stop(self, *_signal) -> None:
+        self.stopping = True
+
+    def shutdown(self) -> None:
+        for process in self.children.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for process in self.children.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for process in self.children.values():
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # anything left in the group
+            except ProcessLookupError:
+                pass
+            process.wait()
+        if self.redis is not None:
+            self.redis.stop()
+            (VAR_DIR / "redis.url").unlink(missing_ok=True)
+        say("stopped")
+
+    def run(self) -> int:
+        signal.signal(signal.SIGINT, self.stop)
+        signal.signal(signal.SIGTERM, self.stop)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            self.start_redis()
+            manage("migrate", "--noinput", "-v", "0")
+            manage("load_demo")
+            manage("ensure_admin")
+            self.start_processes()
+            if self.wait_healthy():
+                base = f"http://127.0.0.1:{self.port}"
+                say(f"RiskOps is up: {base}/  (API docs {base}/api/docs/, admin {base}/admin/)")
+                say(f"health: {base}/healthz   stop with Ctrl-C")
+            elif not self.stopping:
+                say("RiskOps did not become healthy; see the log above")
+            while not self.stopping:
+                if name := self.dead_child():
+                    say(f"the {name} process exited; stopping everything")
+                    return 1
+                time.sleep(0.5)
+            return 0
+        finally:
+            self.shutdown()
+
+
+def main() -> None:
+    sys.exit(Launcher(port=int(os.environ.get("PORT", "8000"))).run())
+
+
+if __name__ == "__main__":
+    main()

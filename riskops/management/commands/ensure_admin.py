@@ -1,0 +1,25 @@
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from people.models import Role, User
+
+ADMIN_PASSWORD_FILE = settings.VAR_DIR / "admin-password"
+
+
+class Command(BaseCommand):
+    help = "Creates an administrator with a random password if none exists, and says how to log in."
+
+    def handle(self, *args, **options):
+        admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if admin is None:
+            password = secrets.token_urlsafe(12)
+            admin = User.objects.create_superuser("admin", "admin@localhost", password, role=Role.ADMIN)
+            ADMIN_PASSWORD_FILE.write_text(password)
+            ADMIN_PASSWORD_FILE.chmod(0o600)
+            self.stdout.write(f"created administrator '{admin.username}' with password {password}")
+        elif ADMIN_PASSWORD_FILE.exists():
+            self.stdout.write(f"administrator '{admin.username}': password in {ADMIN_PASSWORD_FILE}")
+        else:
+            self.stdout.write(f"administrator '{admin.username}' exists (password set by you)")

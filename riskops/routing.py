@@ -1,0 +1,3 @@
+"""WebSocket routes. Each app's consumers are listed here."""
+
+websocket_urlpatterns = []

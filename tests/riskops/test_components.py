@@ -1,0 +1,45 @@
+"""The real components the project stands on: the Celery broker and worker, the Channels layer."""
+
+import threading
+
+import pytest
+from asgiref.sync import async_to_sync
+from celery.contrib.testing.worker import start_worker
+from channels.layers import get_channel_layer
+
+from riskops.celery import app as celery_app
+
+pytestmark = pytest.mark.embedded_smoke
+reached_worker = threading.Event()
+
+
+@celery_app.task(name="tests.mark_reached")
+def mark_reached(payload):
+    assert payload == {"hello": "世界"}
+    reached_worker.set()
+
+
+def test_a_task_travels_through_the_real_broker_to_a_real_worker():
+    assert not celery_app.conf.task_always_eager
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        mark_reached.apply_async(args=[{"hello": "世界"}], queue="default")
+        assert reached_worker.wait(timeout=15), "the worker never ran the task"
+
+
+def test_channel_layer_round_trip_on_real_redis():
+    layer = get_channel_layer()
+
+    async def round_trip():
+        channel = await layer.new_channel()
+        await layer.group_add("healthcheck", channel)
+        await layer.group_send("healthcheck", {"type": "probe", "text": "tier changed · 已升级"})
+        message = await layer.receive(channel)
+        await layer.group_discard("healthcheck", channel)
+        return message
+
+    assert async_to_sync(round_trip)() == {"type": "probe", "text": "tier changed · 已升级"}
+
+
+@pytest.mark.parametrize("queue", ["timers", "default"])
+def test_both_queues_are_declared(queue):
+    assert queue in {q.name for q in celery_app.conf.task_queues}

@@ -1,0 +1,48 @@
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from riskops.celery import app as celery_app
+from riskops.embedded_redis import free_port
+from riskops.health import record_beat_tick
+
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded_smoke]
+
+
+def test_healthz_is_503_naming_redis_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    components = response.json()["components"]
+    assert components["database"] == "ok"
+    assert components["redis"].startswith("down")
+    assert components["worker"].startswith("unknown")
+
+
+def test_healthz_is_503_naming_the_worker_and_a_stale_beat(client):
+    from riskops.health import BEAT_HEARTBEAT_KEY, _redis_client
+
+    _redis_client().set(BEAT_HEARTBEAT_KEY, time.time() - 3600)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    components = response.json()["components"]
+    assert components["redis"] == "ok"
+    assert components["worker"].startswith("down")
+    assert components["beat"].startswith("down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_200_when_everything_answers(client):
+    record_beat_tick()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        deadline = time.monotonic() + 15
+        while True:
+            response = client.get("/healthz")
+            if response.status_code == 200 or time.monotonic() > deadline:
+                break
+    assert response.status_code == 200, response.json()
+    assert response.json() == {
+        "status": "ok",
+        "components": {"database": "ok", "redis": "ok", "worker": "ok", "beat": "ok"},
+    }
