@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -5,6 +7,10 @@ from people.models import Role, Team
 from people.services import user_create
 
 PASSWORD = "Correct-Horse-42"
+
+# Playwright's sync API keeps an event loop running in the test thread; the ORM calls that
+# tests make alongside it are still synchronous, so Django's guard against them is lifted here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -56,3 +62,57 @@ def api():
             return self
 
     return Client()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def signed_in_page(browser, live_server):
+    """`signed_in_page(user)` → a Playwright page signed in as that person on the live server.
+
+    Pages are opened with `page.goto(live_server.url + "/path/")`.
+    """
+    contexts = []
+
+    def sign_in(user, password=PASSWORD):
+        context = browser.new_context(locale="zh-CN" if user.language == "zh-hans" else "en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit].primary")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests leave their screenshots for people to look at (var/screenshots/)."""
+    from django.conf import settings
+
+    path = settings.VAR_DIR / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
