@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "channels",
     "riskops",
     "people",
+    "notifications",
     "playbooks",
     "risks",
     "incidents",

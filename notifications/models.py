@@ -1,0 +1,189 @@
+"""What people are told, how it reaches them, and what they want to hear about."""
+
+import apprise
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """One message to one person, kept in their in-app inbox, already in their language."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    # A plain integer: the incidents app does not have to exist for notifications to work.
+    incident_id = models.PositiveBigIntegerField(_("incident"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WebhookService(models.TextChoices):
+    SLACK = "slack", _("Slack")
+    MSTEAMS = "msteams", _("Microsoft Teams")
+    DINGTALK = "dingtalk", _("DingTalk")
+    FEISHU = "feishu", _("Feishu / Lark")
+    APPRISE = "apprise", _("Other (any Apprise URL)")
+    JSON = "json", _("Generic JSON POST")
+
+
+class WebhookEndpoint(models.Model):
+    """A chat bot or other HTTP receiver, configured by an administrator for a team or a person."""
+
+    name = models.CharField(_("name"), max_length=200)
+    service = models.CharField(_("service"), max_length=20, choices=WebhookService.choices)
+    url = models.CharField(
+        _("URL"),
+        max_length=1000,
+        help_text=_(
+            "The bot's webhook address as the service gives it (https://…), or an Apprise URL "
+            "such as slack://…, msteams://…, dingtalk://…, feishu://…. Generic JSON: an https:// "
+            "address that receives a POST."
+        ),
+    )
+    team = models.ForeignKey(
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("team"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("person"),
+    )
+    kinds = models.JSONField(
+        _("kinds"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of notification it receives; empty means every kind."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True, user__isnull=False)
+                | models.Q(team__isnull=False, user__isnull=True),
+                name="webhook_for_team_or_person",
+            )
+        ]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, kind: str) -> bool:
+        return self.active and (not self.kinds or kind in self.kinds)
+
+    def clean(self):
+        errors = {}
+        if (self.team_id is None) == (self.user_id is None):
+            errors["team"] = _("Choose either a team or a person.")
+        if self.service == WebhookService.JSON:
+            if not self.url.startswith(("https://", "http://")):
+                errors["url"] = _("A generic JSON endpoint needs an http(s):// address.")
+        elif apprise.Apprise.instantiate(self.url) is None:
+            errors["url"] = _("This address is not one the chosen service understands.")
+        if not isinstance(self.kinds, list) or not all(isinstance(kind, str) for kind in self.kinds):
+            errors["kinds"] = _('A list of kinds, such as ["task.overdue", "escalation"].')
+        if errors:
+            raise ValidationError(errors)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class Delivery(models.Model):
+    """One notification on its way through one channel: e-mail, or one webhook endpoint."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook endpoint"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="delivery_state")]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.notification} → {self.endpoint or self.get_channel_display()}"
+
+
+class Preference(models.Model):
+    """Which channels a person wants for one kind of notification. No row: the defaults."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    email = models.BooleanField(_("e-mail"), default=True)
+    webhook = models.BooleanField(_("personal webhooks"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

@@ -1,0 +1,186 @@
+"""Writes: telling people things, delivering what they were told, reading it, preferences."""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from notifications import senders
+from notifications.kinds import KINDS
+from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
+from notifications.selectors import notification_get, routes_for
+from people.models import User
+from riskops.celery import DEFAULT_QUEUE
+
+logger = logging.getLogger(__name__)
+
+# A delivery is tried this many times in all, then marked failed.
+MAX_ATTEMPTS = 5
+# A claim older than this is taken to belong to a worker that died while sending.
+CLAIM_LEASE = dt.timedelta(minutes=5)
+
+TITLE_LENGTH = Notification._meta.get_field("title").max_length
+
+
+class DeliveryFailed(Exception):
+    """This attempt failed and another will follow (the delivery task retries on it)."""
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title,
+    body="",
+    url: str = "",
+    incident_id: int | None = None,
+) -> list[Notification]:
+    """Tells each distinct, active recipient, in their own language, in-app at once and by their
+    other channels after the caller's transaction commits. Never fails because a channel is down.
+
+    `title` and `body` may be lazy translations: each is rendered per recipient.
+    """
+    people = [person for person in dict.fromkeys(recipients) if person.is_active]
+    if not people:
+        return []
+    now = timezone.now()
+    notifications = []
+    for person in people:
+        with translation.override(person.language):
+            notifications.append(
+                Notification(
+                    recipient=person,
+                    kind=kind,
+                    title=str(title)[:TITLE_LENGTH],
+                    body=str(body),
+                    url=url,
+                    incident_id=incident_id,
+                    created_at=now,
+                )
+            )
+    Notification.objects.bulk_create(notifications)
+
+    routes = routes_for(people=people, kind=kind)
+    by_person = {notification.recipient_id: notification for notification in notifications}
+    deliveries = [
+        Delivery(notification=by_person[person_id], channel=Channel.EMAIL, created_at=now)
+        for person_id in routes.email
+    ] + [
+        Delivery(
+            notification=by_person[person_id], channel=Channel.WEBHOOK, endpoint=endpoint, created_at=now
+        )
+        for endpoint, person_id in routes.webhooks
+    ]
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries)
+        delivery_ids = [delivery.pk for delivery in deliveries]
+        transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=delivery_ids), robust=True)
+    return notifications
+
+
+def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
+    """One task per delivery, so a slow or failing channel never holds up another."""
+    from notifications.tasks import deliver
+
+    for delivery_id in delivery_ids:
+        deliver.apply_async(args=[delivery_id], queue=DEFAULT_QUEUE)
+
+
+def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
+    """Claims the delivery, sends it, records the outcome; returns the state it ends in.
+
+    A delivery already sent, failed, or being sent by another worker is left alone, so a
+    redelivered task never sends twice. Raises DeliveryFailed when a retry should follow.
+    """
+    now = now or timezone.now()
+    claimable = Q(state=DeliveryState.PENDING) | Q(
+        state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+        state=DeliveryState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first() or ""
+    delivery = Delivery.objects.select_related("notification__recipient", "endpoint").get(pk=delivery_id)
+    try:
+        if delivery.channel == Channel.EMAIL:
+            senders.send_email(delivery.notification)
+        else:
+            senders.send_webhook(delivery.endpoint, delivery.notification)
+    except senders.SendError as error:
+        return _record_failure(delivery=delivery, error=str(error), claimed_at=now)
+    _record(
+        delivery=delivery, claimed_at=now, state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return DeliveryState.SENT
+
+
+def _record_failure(*, delivery: Delivery, error: str, claimed_at: dt.datetime) -> str:
+    final = delivery.attempts >= MAX_ATTEMPTS
+    state = DeliveryState.FAILED if final else DeliveryState.PENDING
+    _record(delivery=delivery, claimed_at=claimed_at, state=state, last_error=error)
+    logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, error)
+    if not final:
+        raise DeliveryFailed(error)
+    return state
+
+
+def _record(*, delivery: Delivery, claimed_at: dt.datetime, **outcome) -> None:
+    """Writes the outcome only while the claim is still ours."""
+    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING, claimed_at=claimed_at).update(
+        **outcome
+    )
+
+
+def deliveries_requeue_stalled(*, now: dt.datetime | None = None, older_than=CLAIM_LEASE) -> list[int]:
+    """Queues again every delivery that nobody is working on any more: its message was lost
+    (broker down at commit, Redis restarted) or its worker died while sending."""
+    now = now or timezone.now()
+    stalled = Delivery.objects.filter(
+        Q(state=DeliveryState.PENDING, created_at__lt=now - older_than, claimed_at__isnull=True)
+        | Q(state=DeliveryState.PENDING, claimed_at__lt=now - older_than)
+        | Q(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    )
+    delivery_ids = list(stalled.values_list("pk", flat=True)[:1000])
+    deliveries_enqueue(delivery_ids=delivery_ids)
+    return delivery_ids
+
+
+def notification_mark_read(
+    *, user: User, notification_id: int, now: dt.datetime | None = None
+) -> Notification:
+    """Marks one of the person's own notifications read (once: reading again changes nothing)."""
+    notification = notification_get(user=user, notification_id=notification_id)
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User, now: dt.datetime | None = None) -> int:
+    """Marks every unread notification of the person read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def preference_set(
+    *, user: User, kind: str, email: bool | None = None, webhook: bool | None = None
+) -> Preference:
+    if kind not in KINDS:
+        raise ValidationError({"kind": [_("Unknown kind of notification.")]})
+    preference, _created = Preference.objects.select_for_update().get_or_create(user=user, kind=kind)
+    if email is not None:
+        preference.email = email
+    if webhook is not None:
+        preference.webhook = webhook
+    preference.save(update_fields=["email", "webhook"])
+    return preference
