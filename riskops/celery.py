@@ -20,7 +20,14 @@ app.conf.task_queues = [
 ]
 
 # The one beat schedule. Apps add their periodic work here, nowhere else.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Sends messages for due timers that are still pending: the safety net under the fast path.
+    "sweep-timers": {
+        "task": "incidents.sweep_timers",
+        "schedule": 1.0,
+        "options": {"queue": TIMERS_QUEUE, "expires": 5},
+    },
+}
 
 app.autodiscover_tasks()
 

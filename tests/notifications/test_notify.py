@@ -16,16 +16,6 @@ from people.models import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def english(make_user):
-    return make_user(Role.RESPONDER, email="en@example.com", language="en")
-
-
-@pytest.fixture
-def chinese(make_user):
-    return make_user(Role.RESPONDER, email="zh@example.com", language="zh-hans")
-
-
 def test_one_notification_per_distinct_recipient_in_their_language(english, chinese):
     title = format_lazy("{}: {}", KINDS["escalation"], "Backup supplier")
     with mock.patch.object(deliver, "apply_async"):
