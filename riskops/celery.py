@@ -27,6 +27,7 @@ app.conf.beat_schedule = {
         "schedule": 1.0,
         "options": {"queue": TIMERS_QUEUE, "expires": 5},
     },
+    "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
 }
 
 app.autodiscover_tasks()
