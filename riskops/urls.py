@@ -7,11 +7,13 @@ from rest_framework.routers import DefaultRouter
 
 from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
+from playbooks.api import PlaybookViewSet
 from riskops.views import healthz, home
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("playbooks", PlaybookViewSet, basename="playbook")
 
 urlpatterns = [
     path("", home, name="home"),

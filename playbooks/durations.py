@@ -1,0 +1,45 @@
+"""Durations as the contract writes them: ISO 8601 ("PT6H", "P2D") or integer seconds."""
+
+import datetime as dt
+import re
+
+from django.utils.dateparse import parse_duration
+
+# Only the ISO 8601 form: parse_duration alone would also take "6:00:00" or "3600".
+ISO_DURATION = re.compile(
+    r"^P(?=\d|T\d)(\d+(?:[.,]\d+)?D)?(T(?=\d)(\d+(?:[.,]\d+)?H)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?S)?)?$"
+)
+
+
+class DurationError(ValueError):
+    pass
+
+
+def duration_parse(value) -> dt.timedelta:
+    """A timedelta from ISO 8601 text or integer seconds; never negative."""
+    if isinstance(value, bool):
+        raise DurationError("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds.")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise DurationError("A duration must not be negative.")
+        return dt.timedelta(seconds=value)
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if text.startswith("-"):
+            raise DurationError("A duration must not be negative.")
+        if ISO_DURATION.match(text):
+            return parse_duration(text)
+    raise DurationError("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds.")
+
+
+def duration_text(value: dt.timedelta) -> str:
+    """The contract's compact form, in hours, minutes and seconds: PT0S, PT30M, PT6H, PT48H."""
+    seconds = value.total_seconds()
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, whole_seconds = divmod(rest, 60)
+    fraction = seconds - int(seconds)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    if whole_seconds or fraction:
+        parts.append(f"{whole_seconds + fraction:g}S")
+    text = "".join(parts)
+    return f"PT{text}" if text else "PT0S"
