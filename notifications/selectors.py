@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from notifications.kinds import DEFAULT_EMAIL, DEFAULT_WEBHOOK, KINDS
@@ -39,18 +40,23 @@ class KindPreference:
 def preferences_for(*, user: User) -> list[KindPreference]:
     """Every known kind with the person's choice, or the defaults where they made none."""
     stored = {preference.kind: preference for preference in Preference.objects.filter(user=user)}
-    result = []
-    for kind, label in KINDS.items():
-        preference = stored.get(kind)
-        result.append(
-            KindPreference(
-                kind=kind,
-                label=str(label),
-                email=preference.email if preference else DEFAULT_EMAIL,
-                webhook=preference.webhook if preference else DEFAULT_WEBHOOK,
-            )
-        )
-    return result
+    return [_kind_preference(kind, stored.get(kind)) for kind in KINDS]
+
+
+def preference_for(*, user: User, kind: str) -> KindPreference:
+    """The person's choice for one known kind; an unknown kind is a 404."""
+    if kind not in KINDS:
+        raise Http404
+    return _kind_preference(kind, Preference.objects.filter(user=user, kind=kind).first())
+
+
+def _kind_preference(kind: str, preference: Preference | None) -> KindPreference:
+    return KindPreference(
+        kind=kind,
+        label=str(KINDS[kind]),
+        email=preference.email if preference else DEFAULT_EMAIL,
+        webhook=preference.webhook if preference else DEFAULT_WEBHOOK,
+    )
 
 
 @dataclass(frozen=True)

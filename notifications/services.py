@@ -184,3 +184,10 @@ def preference_set(
         preference.webhook = webhook
     preference.save(update_fields=["email", "webhook"])
     return preference
+
+
+@transaction.atomic
+def preferences_set_all(*, user: User, email_kinds: set[str], webhook_kinds: set[str]) -> None:
+    """The whole preferences form at once: the kinds ticked for e-mail and for webhooks."""
+    for kind in KINDS:
+        preference_set(user=user, kind=kind, email=kind in email_kinds, webhook=kind in webhook_kinds)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from notifications.api import NotificationViewSet, PreferenceViewSet
 from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
@@ -13,6 +14,8 @@ from riskops.views import healthz, home
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
 router.register("playbooks", PlaybookViewSet, basename="playbook")
 
 urlpatterns = [
@@ -23,6 +26,7 @@ urlpatterns = [
     path("language/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path("", views.inbox, name="notification-inbox"),
+    path("<int:notification_id>/read/", views.read, name="notification-read"),
+    path("read-all/", views.read_all, name="notification-read-all"),
+    path("preferences/", views.preferences, name="notification-preferences"),
+]
