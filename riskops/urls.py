@@ -10,10 +10,15 @@ from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
 from riskops.views import healthz, home
+from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixView, RiskViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("risks", RiskViewSet, basename="risk")
+router.register("risk-actions", ActionViewSet, basename="risk-action")
+router.register("risk-imports", ImportJobViewSet, basename="risk-import")
+router.register("risk-categories", CategoryViewSet, basename="risk-category")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
 router.register("playbooks", PlaybookViewSet, basename="playbook")
@@ -27,6 +32,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("notifications/", include("notifications.urls")),
+    path("risks/", include("risks.urls")),
+    path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,286 @@
+"""/api/v1/risks/, /api/v1/risk-matrix/ and friends: permission, validation, one service, serialisation."""
+
+from django.db import transaction
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from riskops.api_errors import Conflict
+from risks import importing, selectors, services, spreadsheet
+from risks.filters import RegisterFilterForm
+from risks.models import Category, ImportJob, Risk, TreatmentAction
+from risks.serializers import (
+    ActionSerializer,
+    ActionStatusSerializer,
+    CategorySerializer,
+    ImportJobSerializer,
+    ImportRequestSerializer,
+    MatrixSerializer,
+    RescoreSerializer,
+    ReviewSerializer,
+    RiskSerializer,
+    ScoreChangeSerializer,
+)
+from risks.tasks import run_import
+
+# Files up to this size are imported while the request waits; larger ones by a Celery job.
+IMPORT_INLINE_LIMIT = 256 * 1024
+
+
+class RegisterPermission(BasePermission):
+    """Everyone signed in reads the register; risk officers and admins write it."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or request.user.writes_register
+
+
+def etag(risk: Risk) -> str:
+    return f'"{risk.version}"'
+
+
+def if_match_version(request) -> int | None:
+    header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+    if not header:
+        return None
+    if not header.isdigit():
+        raise ValidationError({"detail": 'If-Match must be an ETag of this API, e.g. "3".'})
+    return int(header)
+
+
+class RiskViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = RiskSerializer
+    permission_classes = [RegisterPermission]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if self.action not in {"list", "export"}:
+            return Risk.objects.select_related("category", "owner", "matrix")
+        form = RegisterFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return selectors.risk_list(filters=form.register_filters())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR)
+            for name in ("level", "residual_level", "category", "owner", "status", "search", "ordering")
+        ]
+        + [OpenApiParameter("review_overdue", OpenApiTypes.BOOL)]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        risk = self.get_object()
+        return Response(self.get_serializer(risk).data, headers={"ETag": etag(risk)})
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        data.pop("status", None)
+        risk = services.risk_create(by=request.user, **data)
+        return Response(
+            RiskSerializer(risk).data, status=status.HTTP_201_CREATED, headers={"ETag": etag(risk)}
+        )
+
+    def update(self, request, pk=None, partial=False):
+        risk = self.get_object()
+        serializer = self.get_serializer(risk, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason", "")
+        expected = if_match_version(request)
+        body_version = changes.pop("version", None)
+        try:
+            risk = services.risk_update(
+                risk=risk,
+                by=request.user,
+                changes=changes,
+                reason=reason,
+                expected_version=expected if expected is not None else body_version,
+            )
+        except Conflict as conflict:
+            if expected is None:
+                raise
+            body = {"detail": conflict.detail, "code": "precondition_failed"}
+            return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
+        return Response(RiskSerializer(risk).data, headers={"ETag": etag(risk)})
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
+
+    def destroy(self, request, pk=None):
+        services.risk_archive(
+            risk=self.get_object(), by=request.user, expected_version=if_match_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=ScoreChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        changes = selectors.risk_history(risk=self.get_object())
+        page = self.paginate_queryset(changes)
+        return self.get_paginated_response(ScoreChangeSerializer(page, many=True).data)
+
+    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.risk_review(risk=self.get_object(), by=request.user, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RescoreSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def rescore(self, request, pk=None):
+        """Moves the risk's ratings onto the active matrix version (an explicit, recorded act)."""
+        serializer = RescoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        risk = services.risk_rescore(risk=self.get_object(), by=request.user, **serializer.validated_data)
+        return Response(RiskSerializer(risk).data, headers={"ETag": etag(risk)})
+
+    @extend_schema(request=ActionSerializer, responses=ActionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def actions(self, request, pk=None):
+        risk = self.get_object()
+        if request.method == "GET":
+            actions = risk.actions.all()
+            return Response(ActionSerializer(actions, many=True).data)
+        serializer = ActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("status", None)
+        created = services.action_create(risk=risk, by=request.user, **data)
+        return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[OpenApiParameter("rating", OpenApiTypes.STR, enum=["inherent", "residual"])])
+    @action(detail=False, methods=["get"])
+    def heatmap(self, request):
+        rating = request.query_params.get("rating", "inherent")
+        if rating not in {"inherent", "residual"}:
+            raise ValidationError({"rating": ["Either inherent or residual."]})
+        matrix = selectors.matrix_active()
+        counts = selectors.heatmap(rating=rating)
+        cells = [
+            {
+                "likelihood": likelihood["value"],
+                "impact": impact["value"],
+                "level": matrix.level_of(likelihood["value"], impact["value"]),
+                "count": counts.get((likelihood["value"], impact["value"]), 0),
+            }
+            for likelihood in matrix.likelihood
+            for impact in matrix.impact
+        ]
+        return Response(
+            {
+                "rating": rating,
+                "matrix_version": matrix.version,
+                "total": sum(counts.values()),
+                "cells": cells,
+            }
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("type", OpenApiTypes.STR, enum=["csv", "xlsx"])],
+        responses={200: OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The register (filtered as the list is) as CSV or XLSX; importing the file back changes nothing."""
+        kind = request.query_params.get("type", "csv")
+        if kind not in {"csv", "xlsx"}:
+            raise ValidationError({"type": ["Either csv or xlsx."]})
+        return export_response(self.get_queryset().order_by("number"), kind)
+
+    @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses=ImportJobSerializer)
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_file(self, request):
+        """Small files are imported at once (200, or 400 listing each bad row); large ones by a job (202)."""
+        serializer = ImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        job = importing.import_job_create(
+            content=upload.read(),
+            filename=upload.name,
+            by=request.user,
+            dry_run=serializer.validated_data["dry_run"],
+        )
+        if upload.size > IMPORT_INLINE_LIMIT:
+            transaction.on_commit(lambda: run_import.delay(job.pk))
+            return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        importing.import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+        return Response(
+            ImportJobSerializer(job).data,
+            status=status.HTTP_400_BAD_REQUEST if job.errors else status.HTTP_200_OK,
+        )
+
+
+def export_response(risks, kind: str) -> HttpResponse:
+    if kind == "xlsx":
+        response = HttpResponse(
+            spreadsheet.export_xlsx(risks),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(spreadsheet.export_csv(risks), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="risk-register.{kind}"'
+    return response
+
+
+class ImportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """An import's progress and report, polled by the page and by scripts."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer
+    permission_classes = [RegisterPermission]
+
+
+class ActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = TreatmentAction.objects.all()
+    serializer_class = ActionSerializer
+    permission_classes = [RegisterPermission]
+
+    @extend_schema(request=ActionStatusSerializer, responses=ActionSerializer)
+    def partial_update(self, request, pk=None):
+        serializer = ActionStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.action_set_status(
+            action=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return Response(ActionSerializer(updated).data)
+
+
+class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Category.objects.filter(active=True)
+    serializer_class = CategorySerializer
+    permission_classes = [RegisterPermission]
+    pagination_class = None
+
+
+class MatrixView(APIView):
+    """The active risk matrix."""
+
+    permission_classes = [RegisterPermission]
+
+    @extend_schema(responses=MatrixSerializer)
+    def get(self, request):
+        matrix = selectors.matrix_active()
+        if matrix is None:
+            raise NotFound()
+        return Response(MatrixSerializer(matrix).data)

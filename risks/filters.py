@@ -1,0 +1,52 @@
+"""The register's filters, read from a query string by the API and the pages alike."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from people.models import User
+from risks.models import Category, Level, RiskStatus
+from risks.selectors import ORDERINGS, RegisterFilters
+
+ANY = [("", "—")]
+
+
+class RegisterFilterForm(forms.Form):
+    search = forms.CharField(label=_("Search"), required=False, max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=ANY + Level.choices, required=False)
+    residual_level = forms.ChoiceField(label=_("Residual level"), choices=ANY + Level.choices, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="key", required=False
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.filter(is_active=True).order_by("username"), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ANY + RiskStatus.choices, required=False)
+    review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
+    above_appetite = forms.BooleanField(label=_("Above appetite"), required=False)
+    rating = forms.ChoiceField(
+        choices=[("inherent", _("Inherent")), ("residual", _("Residual"))], required=False
+    )
+    likelihood = forms.IntegerField(min_value=1, required=False)
+    impact = forms.IntegerField(min_value=1, required=False)
+    ordering = forms.ChoiceField(
+        label=_("Order by"),
+        choices=[(key, key) for name in ORDERINGS for key in (name, f"-{name}")],
+        required=False,
+    )
+
+    def register_filters(self) -> RegisterFilters:
+        data = self.cleaned_data
+        return RegisterFilters(
+            search=data["search"],
+            level=data["level"],
+            residual_level=data["residual_level"],
+            category=data["category"].key if data["category"] else "",
+            owner=data["owner"].pk if data["owner"] else None,
+            status=data["status"],
+            review_overdue=data["review_overdue"],
+            above_appetite=data["above_appetite"],
+            rating=data["rating"] or "inherent",
+            likelihood=data["likelihood"],
+            impact=data["impact"],
+            ordering=data["ordering"] or "ref",
+        )

@@ -1,0 +1,114 @@
+"""The forms of the register's pages (the API has its serializers)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from people.models import User
+from playbooks.models import Playbook
+from risks.models import (
+    ActionStatus,
+    Category,
+    ReviewOutcome,
+    Risk,
+    RiskMatrix,
+    Source,
+    Treatment,
+    in_current_language,
+)
+from risks.scoring import RATING_FIELDS
+
+
+def _scale_choices(scale: list[dict], blank: bool) -> list[tuple]:
+    choices = [
+        (step["value"], f"{step['value']} · {in_current_language(step['label_en'], step['label_zh'])}")
+        for step in scale
+    ]
+    return [("", "—")] + choices if blank else choices
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("username")
+
+
+class RiskForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    event = forms.CharField(label=_("Event"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    consequence = forms.CharField(
+        label=_("Consequence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
+    likelihood = forms.TypedChoiceField(label=_("Inherent likelihood"), coerce=int)
+    impact = forms.TypedChoiceField(label=_("Inherent impact"), coerce=int)
+    residual_likelihood = forms.TypedChoiceField(label=_("Residual likelihood"), coerce=int)
+    residual_impact = forms.TypedChoiceField(label=_("Residual impact"), coerce=int)
+    target_likelihood = forms.TypedChoiceField(
+        label=_("Target likelihood"), coerce=int, required=False, empty_value=None
+    )
+    target_impact = forms.TypedChoiceField(
+        label=_("Target impact"), coerce=int, required=False, empty_value=None
+    )
+    treatment = forms.ChoiceField(label=_("Treatment"), choices=Treatment.choices)
+    playbook = forms.ModelChoiceField(label=_("Playbook"), queryset=Playbook.objects.all(), required=False)
+    review_interval_days = forms.IntegerField(
+        label=_("Review interval (days)"),
+        min_value=1,
+        required=False,
+        help_text=_("Empty: the interval of the residual level."),
+    )
+    next_review_at = forms.DateTimeField(
+        label=_("Next review"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: derived from the level's review interval."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for a change of ratings"), max_length=2000, required=False, widget=forms.TextInput
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, matrix: RiskMatrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in RATING_FIELDS:
+            scale = matrix.impact if name.endswith("impact") else matrix.likelihood
+            self.fields[name].choices = _scale_choices(scale, blank=not self.fields[name].required)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("target_likelihood") is None) != (data.get("target_impact") is None):
+            self.add_error("target_impact", _("Give the target likelihood and impact together."))
+        return data
+
+    @staticmethod
+    def initial_for(risk: Risk) -> dict:
+        initial = {name: getattr(risk, name) for name in RiskForm.base_fields if hasattr(risk, name)}
+        initial.update(category=risk.category_id, owner=risk.owner_id, playbook=risk.playbook_id, reason="")
+        return initial
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.choices)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_review_at = forms.DateTimeField(
+        label=_("Next review"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty: the interval of the risk's level from now."),
+    )
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
+    due_at = forms.DateTimeField(label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    dry_run = forms.BooleanField(label=_("Preview only (dry run)"), required=False, initial=True)

@@ -1,0 +1,65 @@
+"""Ratings on a matrix version: checking them, deriving levels, and snapshotting them for history."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from risks.models import Risk, RiskMatrix
+
+# (likelihood field, impact field, level field) of each rating a risk carries.
+RATINGS = {
+    "inherent": ("likelihood", "impact", "level"),
+    "residual": ("residual_likelihood", "residual_impact", "residual_level"),
+    "target": ("target_likelihood", "target_impact", "target_level"),
+}
+RATING_FIELDS = [field for likelihood, impact, _level in RATINGS.values() for field in (likelihood, impact)]
+
+
+def scale_error(matrix: RiskMatrix, field: str, value) -> str | None:
+    scale = matrix.impact if field.endswith("impact") else matrix.likelihood
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= len(scale):
+        return _("Must be a whole number from 1 to %(top)s on matrix v%(version)s.") % {
+            "top": len(scale),
+            "version": matrix.version,
+        }
+    return None
+
+
+def check_ratings(matrix: RiskMatrix, values: dict) -> None:
+    """Raises a field-level ValidationError for every rating outside the matrix's scales."""
+    errors = {}
+    for field in RATING_FIELDS:
+        value = values.get(field)
+        if value is None:
+            continue
+        if message := scale_error(matrix, field, value):
+            errors[field] = [message]
+    if errors:
+        raise ValidationError(errors)
+
+
+def apply_ratings(risk: Risk, matrix: RiskMatrix) -> None:
+    """Derives the levels and the appetite flag of `risk` from its ratings on `matrix`."""
+    risk.matrix = matrix
+    for likelihood, impact, level in RATINGS.values():
+        value_l, value_i = getattr(risk, likelihood), getattr(risk, impact)
+        setattr(risk, level, matrix.level_of(value_l, value_i) if value_l and value_i else "")
+    risk.above_appetite = matrix.above_appetite(risk.residual_level)
+
+
+def snapshot(risk: Risk) -> dict:
+    """The ratings of a risk as written to its score history."""
+    state = {"matrix_version": risk.matrix.version}
+    for likelihood, impact, level in RATINGS.values():
+        state[likelihood] = getattr(risk, likelihood)
+        state[impact] = getattr(risk, impact)
+        state[level] = getattr(risk, level) or None
+    return state
+
+
+def review_due(risk: Risk, matrix: RiskMatrix, since: dt.datetime) -> dt.datetime:
+    """When a risk is next due for review: its own interval, or the interval of its residual level."""
+    if risk.review_interval_days:
+        return since + dt.timedelta(days=risk.review_interval_days)
+    return since + matrix.review_interval(risk.residual_level)

@@ -1,0 +1,115 @@
+"""Reads of the register: the active matrix, the filtered register, the heat map."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from risks.models import Risk, RiskMatrix, RiskStatus, ScoreChange
+
+ORDERINGS = {
+    "ref": "number",
+    "title": "title",
+    "level": "level",
+    "residual_level": "residual_level",
+    "score": "score",
+    "next_review_at": "next_review_at",
+    "owner": "owner__username",
+    "category": "category__position",
+}
+LEVEL_SORT = ["low", "medium", "high", "critical"]
+
+
+def matrix_active() -> RiskMatrix | None:
+    return RiskMatrix.objects.order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    level: str = ""
+    residual_level: str = ""
+    category: str = ""
+    owner: int | None = None
+    status: str = ""
+    review_overdue: bool = False
+    above_appetite: bool = False
+    search: str = ""
+    rating: str = "inherent"
+    likelihood: int | None = None
+    impact: int | None = None
+    ordering: str = "ref"
+
+
+def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> QuerySet[Risk]:
+    """The register as filtered and ordered; archived risks only when asked for by status."""
+    risks = Risk.objects.select_related("category", "owner", "matrix")
+    risks = (
+        risks.filter(status=filters.status) if filters.status else risks.exclude(status=RiskStatus.ARCHIVED)
+    )
+    if filters.level:
+        risks = risks.filter(level=filters.level)
+    if filters.residual_level:
+        risks = risks.filter(residual_level=filters.residual_level)
+    if filters.category:
+        risks = risks.filter(category__key=filters.category)
+    if filters.owner:
+        risks = risks.filter(owner_id=filters.owner)
+    if filters.review_overdue:
+        risks = risks.filter(status=RiskStatus.OPEN, next_review_at__lt=now or timezone.now())
+    if filters.above_appetite:
+        risks = risks.filter(above_appetite=True)
+    prefix = "residual_" if filters.rating == "residual" else ""
+    if filters.likelihood:
+        risks = risks.filter(**{f"{prefix}likelihood": filters.likelihood})
+    if filters.impact:
+        risks = risks.filter(**{f"{prefix}impact": filters.impact})
+    if filters.search:
+        term = filters.search.strip()
+        query = Q(title__icontains=term) | Q(cause__icontains=term) | Q(event__icontains=term)
+        query |= Q(consequence__icontains=term)
+        if term.upper().startswith("R-") and term[2:].isdigit():
+            query |= Q(number=int(term[2:]))
+        risks = risks.filter(query)
+    risks = risks.annotate(
+        level_rank=_level_rank("level"),
+        residual_level_rank=_level_rank("residual_level"),
+        score_value=F("likelihood") * F("impact"),
+    )
+    return risks.order_by(*_ordering(filters.ordering))
+
+
+def _ordering(ordering: str) -> list[str]:
+    descending = ordering.startswith("-")
+    key = ordering.lstrip("-")
+    if key not in ORDERINGS:
+        key, descending = "ref", False
+    sign = "-" if descending else ""
+    if key in {"level", "residual_level"}:
+        # Severity order, not alphabetical: the score within a level breaks ties.
+        rank = "likelihood" if key == "level" else "residual_likelihood"
+        return [f"{sign}{key}_rank", f"{sign}{rank}", "number"]
+    if key == "score":
+        return [f"{sign}score_value", "number"]
+    return [f"{sign}{ORDERINGS[key]}", "number"]
+
+
+def _level_rank(field: str) -> Case:
+    whens = [When(**{field: key}, then=Value(index)) for index, key in enumerate(LEVEL_SORT)]
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
+def heatmap(*, rating: str = "inherent") -> dict[tuple[int, int], int]:
+    """Open risks per (likelihood, impact) cell, in one aggregate query."""
+    prefix = "residual_" if rating == "residual" else ""
+    rows = (
+        Risk.objects.filter(status=RiskStatus.OPEN)
+        .values_list(f"{prefix}likelihood", f"{prefix}impact")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {(likelihood, impact): count for likelihood, impact, count in rows}
+
+
+def risk_history(*, risk: Risk) -> QuerySet[ScoreChange]:
+    return risk.score_changes.select_related("by")

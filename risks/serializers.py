@@ -1,0 +1,234 @@
+"""How the register looks in the API (field names exactly as the contract)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from people.models import User
+from playbooks.models import Playbook
+from risks.models import (
+    ActionStatus,
+    Category,
+    ImportJob,
+    Review,
+    ReviewOutcome,
+    Risk,
+    RiskMatrix,
+    RiskStatus,
+    ScoreChange,
+    Source,
+    Treatment,
+    TreatmentAction,
+    in_current_language,
+)
+
+RATING = {"min_value": 1, "max_value": 32767}
+
+
+def iso_days(days: int) -> str:
+    return f"P{days}D"
+
+
+class MatrixSerializer(serializers.ModelSerializer):
+    likelihood = serializers.SerializerMethodField()
+    impact = serializers.SerializerMethodField()
+    levels = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskMatrix
+        fields = ["version", "likelihood", "impact", "levels", "grid", "appetite", "created_at"]
+
+    def _scale(self, scale):
+        return [
+            {"value": step["value"], "label": in_current_language(step["label_en"], step["label_zh"])}
+            for step in scale
+        ]
+
+    def get_likelihood(self, matrix) -> list[dict]:
+        return self._scale(matrix.likelihood)
+
+    def get_impact(self, matrix) -> list[dict]:
+        return self._scale(matrix.impact)
+
+    def get_levels(self, matrix) -> list[dict]:
+        return [
+            {
+                "key": level["key"],
+                "label": in_current_language(level["label_en"], level["label_zh"]),
+                "color": level["color"],
+                "review_interval": iso_days(level["review_interval_days"]),
+            }
+            for level in matrix.levels
+        ]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["key", "label", "label_en", "label_zh", "active"]
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    """A risk as read, and as written by create / update (with `reason` and `version`)."""
+
+    ref = serializers.CharField(read_only=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.SlugRelatedField(slug_field="key", queryset=Category.objects.filter(active=True))
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    treatment = serializers.ChoiceField(choices=Treatment.choices, required=False)
+    status = serializers.ChoiceField(choices=RiskStatus.choices, required=False)
+    playbook = serializers.PrimaryKeyRelatedField(
+        queryset=Playbook.objects.all(), allow_null=True, required=False
+    )
+    likelihood = serializers.IntegerField(**RATING)
+    impact = serializers.IntegerField(**RATING)
+    residual_likelihood = serializers.IntegerField(required=False, **RATING)
+    residual_impact = serializers.IntegerField(required=False, **RATING)
+    target_likelihood = serializers.IntegerField(required=False, allow_null=True, **RATING)
+    target_impact = serializers.IntegerField(required=False, allow_null=True, **RATING)
+    next_review_at = serializers.DateTimeField(
+        required=False, help_text=_("Empty: derived from the interval of the residual level.")
+    )
+    matrix_version = serializers.IntegerField(source="matrix.version", read_only=True)
+    review_overdue = serializers.SerializerMethodField()
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read; a stale one gets 409 and changes nothing.")
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "ref",
+            "title",
+            "description",
+            "cause",
+            "event",
+            "consequence",
+            "category",
+            "source",
+            "owner",
+            "matrix_version",
+            "likelihood",
+            "impact",
+            "score",
+            "level",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_score",
+            "residual_level",
+            "target_likelihood",
+            "target_impact",
+            "target_level",
+            "above_appetite",
+            "treatment",
+            "playbook",
+            "review_interval_days",
+            "next_review_at",
+            "review_overdue",
+            "status",
+            "version",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "score",
+            "level",
+            "residual_score",
+            "residual_level",
+            "target_level",
+            "above_appetite",
+        ]
+
+    def get_review_overdue(self, risk) -> bool:
+        return risk.review_overdue(self.context.get("now") or timezone.now())
+
+    def validate(self, attrs):
+        # `description` alone (a client that knows no cause → event → consequence) is the event.
+        description = attrs.pop("description", None)
+        if description is not None and not {"cause", "event", "consequence"} & attrs.keys():
+            attrs["event"] = description
+        pairs = [("target_likelihood", "target_impact"), ("residual_likelihood", "residual_impact")]
+        if self.instance is None:
+            for first, second in pairs:
+                if (attrs.get(first) is None) != (attrs.get(second) is None):
+                    missing = second if attrs.get(second) is None else first
+                    raise serializers.ValidationError({missing: [_("Give likelihood and impact together.")]})
+        return attrs
+
+
+class ScoreChangeSerializer(serializers.ModelSerializer):
+    by = serializers.PrimaryKeyRelatedField(read_only=True)
+    by_name = serializers.StringRelatedField(source="by")
+    incident = serializers.IntegerField(source="incident_id")
+
+    class Meta:
+        model = ScoreChange
+        fields = ["at", "by", "by_name", "reason", "incident"]
+
+    def to_representation(self, change):
+        data = super().to_representation(change)
+        data["from"] = change.before
+        data["to"] = change.after
+        return data
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
+    next_review_at = serializers.DateTimeField(required=False)
+    reviewed_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "outcome", "notes", "next_review_at", "reviewed_at", "reviewed_by"]
+        read_only_fields = ["reviewed_at"]
+
+
+class RescoreSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TreatmentAction
+        fields = ["id", "risk", "title", "owner", "due_at", "status", "overdue", "completed_at"]
+        read_only_fields = ["risk", "completed_at"]
+
+    def get_overdue(self, action) -> bool:
+        return action.overdue()
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "filename",
+            "dry_run",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "errors",
+            "changes",
+            "created_at",
+            "finished_at",
+        ]

@@ -1,0 +1,361 @@
+"""Writes to the register. Each locks the rows it changes and writes its history in the same transaction."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riskops.api_errors import Conflict, InvalidTransition
+from risks import defaults
+from risks.models import (
+    ActionStatus,
+    Category,
+    RefCounter,
+    Review,
+    Risk,
+    RiskMatrix,
+    RiskStatus,
+    ScoreChange,
+    TreatmentAction,
+)
+from risks.scoring import RATING_FIELDS, apply_ratings, check_ratings, review_due, snapshot
+from risks.selectors import matrix_active
+
+STATUS_TRANSITIONS = {
+    RiskStatus.OPEN: {RiskStatus.CLOSED, RiskStatus.ARCHIVED},
+    RiskStatus.CLOSED: {RiskStatus.OPEN, RiskStatus.ARCHIVED},
+    RiskStatus.ARCHIVED: {RiskStatus.OPEN},
+}
+ACTION_TRANSITIONS = {
+    ActionStatus.OPEN: {ActionStatus.DONE, ActionStatus.CANCELLED},
+    ActionStatus.DONE: {ActionStatus.OPEN},
+    ActionStatus.CANCELLED: {ActionStatus.OPEN},
+}
+DESCRIPTIVE_FIELDS = [
+    "title",
+    "cause",
+    "event",
+    "consequence",
+    "category",
+    "source",
+    "owner",
+    "treatment",
+    "playbook",
+    "review_interval_days",
+]
+
+
+# The matrix ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def matrix_revise(
+    *, by, likelihood: list, impact: list, levels: list, grid: list, appetite: str
+) -> RiskMatrix:
+    """A new version of the matrix; the old one stays, and so do the scores made on it."""
+    matrix = RiskMatrix(likelihood=likelihood, impact=impact, levels=levels, grid=grid, appetite=appetite)
+    errors = {}
+    keys = {level.get("key") for level in levels}
+    if len(grid) != len(likelihood) or any(len(row) != len(impact) for row in grid):
+        errors["grid"] = [_("The grid needs one row per likelihood value and one cell per impact value.")]
+    elif any(cell not in keys for row in grid for cell in row):
+        errors["grid"] = [_("Every cell must name one of the levels.")]
+    if appetite not in keys:
+        errors["appetite"] = [_("The appetite must be one of the levels.")]
+    if errors:
+        raise ValidationError(errors)
+    latest = RiskMatrix.objects.select_for_update().order_by("-version").first()
+    matrix.version = (latest.version if latest else 0) + 1
+    matrix.created_by = by
+    matrix.save()
+    return matrix
+
+
+def matrix_ensure_default() -> RiskMatrix:
+    """The active matrix, creating the default 5 × 5 one if the organisation has none yet."""
+    with transaction.atomic():
+        if matrix := matrix_active():
+            return matrix
+        return matrix_revise(
+            by=None,
+            likelihood=defaults.LIKELIHOOD,
+            impact=defaults.IMPACT,
+            levels=defaults.LEVELS,
+            grid=defaults.GRID,
+            appetite=defaults.APPETITE,
+        )
+
+
+def categories_ensure_default() -> None:
+    for position, (key, label_en, label_zh) in enumerate(defaults.CATEGORIES):
+        Category.objects.get_or_create(
+            key=key, defaults={"label_en": label_en, "label_zh": label_zh, "position": position}
+        )
+
+
+# Risks --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def numbers_allocate(*, count: int = 1, at_least: int = 0) -> range:
+    """`count` fresh reference numbers, all above `at_least`; safe when many writers allocate at once."""
+    RefCounter.objects.get_or_create(pk=1)
+    counter = RefCounter.objects.select_for_update().get(pk=1)
+    first = max(counter.last, at_least) + 1
+    counter.last = first + count - 1
+    counter.save(update_fields=["last"])
+    return range(first, first + count)
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    by,
+    title: str,
+    category: Category,
+    owner,
+    likelihood: int,
+    impact: int,
+    residual_likelihood: int | None = None,
+    residual_impact: int | None = None,
+    target_likelihood: int | None = None,
+    target_impact: int | None = None,
+    cause: str = "",
+    event: str = "",
+    consequence: str = "",
+    source: str = "internal",
+    treatment: str = "mitigate",
+    playbook=None,
+    review_interval_days: int | None = None,
+    next_review_at: dt.datetime | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Risk:
+    now = now or timezone.now()
+    matrix = matrix_ensure_default()
+    ratings = {
+        "likelihood": likelihood,
+        "impact": impact,
+        "residual_likelihood": likelihood if residual_likelihood is None else residual_likelihood,
+        "residual_impact": impact if residual_impact is None else residual_impact,
+        "target_likelihood": target_likelihood,
+        "target_impact": target_impact,
+    }
+    check_ratings(matrix, ratings)
+    risk = Risk(
+        title=title,
+        cause=cause,
+        event=event,
+        consequence=consequence,
+        category=category,
+        source=source,
+        owner=owner,
+        treatment=treatment,
+        playbook=playbook,
+        review_interval_days=review_interval_days,
+        **ratings,
+    )
+    apply_ratings(risk, matrix)
+    risk.next_review_at = next_review_at or review_due(risk, matrix, now)
+    risk.full_clean(exclude=["number", "matrix", "next_review_at"])
+    [risk.number] = numbers_allocate()
+    risk.save()
+    ScoreChange.objects.create(
+        risk=risk, at=now, by=by, reason=reason or _("Identified"), before={}, after=snapshot(risk)
+    )
+    return risk
+
+
+def _locked(risk: Risk, expected_version: int | None) -> Risk:
+    locked = Risk.objects.select_for_update().select_related("matrix").get(pk=risk.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            _("Someone else changed %(ref)s since you opened it (now version %(version)s).")
+            % {"ref": locked.ref, "version": locked.version}
+        )
+    return locked
+
+
+def _rerate_locked(
+    risk: Risk, *, by, reason: str, values: dict, incident_id: int | None, now: dt.datetime
+) -> ScoreChange | None:
+    """Changes the given ratings of a locked risk on its own matrix version, writing the history."""
+    values = {field: value for field, value in values.items() if value is not None}
+    check_ratings(risk.matrix, values)
+    before = snapshot(risk)
+    for field, value in values.items():
+        setattr(risk, field, value)
+    if (risk.target_likelihood is None) != (risk.target_impact is None):
+        missing = "target_impact" if risk.target_impact is None else "target_likelihood"
+        raise ValidationError({missing: [_("Give the target likelihood and impact together.")]})
+    old_residual_level = risk.residual_level
+    apply_ratings(risk, risk.matrix)
+    after = snapshot(risk)
+    if after == before:
+        return None
+    if risk.residual_level != old_residual_level:
+        # A worse level has a shorter cadence: the review comes forward, never back.
+        risk.next_review_at = min(risk.next_review_at, review_due(risk, risk.matrix, now))
+    return ScoreChange.objects.create(
+        risk=risk, at=now, by=by, reason=reason, incident_id=incident_id, before=before, after=after
+    )
+
+
+@transaction.atomic
+def risk_rerate(
+    *,
+    risk: Risk,
+    by,
+    reason: str,
+    likelihood: int | None = None,
+    impact: int | None = None,
+    residual_likelihood: int | None = None,
+    residual_impact: int | None = None,
+    target_likelihood: int | None = None,
+    target_impact: int | None = None,
+    incident_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Risk:
+    """Re-rates a risk (incidents and post-incident reviews call this); every change is in its history."""
+    locked = _locked(risk, None)
+    values = {
+        "likelihood": likelihood,
+        "impact": impact,
+        "residual_likelihood": residual_likelihood,
+        "residual_impact": residual_impact,
+        "target_likelihood": target_likelihood,
+        "target_impact": target_impact,
+    }
+    if _rerate_locked(
+        locked, by=by, reason=reason, values=values, incident_id=incident_id, now=now or timezone.now()
+    ):
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def risk_update(
+    *,
+    risk: Risk,
+    by,
+    changes: dict,
+    expected_version: int | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Risk:
+    """Changes a risk's description, owner, ratings, review date or status in one recorded step.
+
+    `expected_version` is the version the writer saw; a stale one raises Conflict and writes nothing.
+    """
+    now = now or timezone.now()
+    locked = _locked(risk, expected_version)
+    status = changes.get("status", locked.status)
+    if status != locked.status and status not in STATUS_TRANSITIONS[locked.status]:
+        raise InvalidTransition(
+            _("A risk cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": status}
+        )
+    locked.status = status
+    for field in DESCRIPTIVE_FIELDS:
+        if field in changes:
+            setattr(locked, field, changes[field])
+    ratings = {field: changes[field] for field in RATING_FIELDS if field in changes}
+    _rerate_locked(locked, by=by, reason=reason, values=ratings, incident_id=None, now=now)
+    if changes.get("next_review_at"):
+        locked.next_review_at = changes["next_review_at"]
+    elif "review_interval_days" in changes:
+        locked.next_review_at = review_due(locked, locked.matrix, now)
+    locked.full_clean(exclude=["number", "matrix"])
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+def risk_archive(*, risk: Risk, by, expected_version: int | None = None) -> Risk:
+    """DELETE on a risk: it is archived, never destroyed."""
+    return risk_update(
+        risk=risk, by=by, changes={"status": RiskStatus.ARCHIVED}, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def risk_rescore(*, risk: Risk, by, reason: str, now: dt.datetime | None = None) -> Risk:
+    """Moves a risk's ratings onto the active matrix version: an explicit act, in its history."""
+    locked = _locked(risk, None)
+    matrix = matrix_active()
+    if locked.matrix_id == matrix.id:
+        raise InvalidTransition(
+            _("%(ref)s is already scored on matrix v%(version)s.")
+            % {
+                "ref": locked.ref,
+                "version": matrix.version,
+            }
+        )
+    check_ratings(matrix, {field: getattr(locked, field) for field in RATING_FIELDS})
+    before = snapshot(locked)
+    apply_ratings(locked, matrix)
+    ScoreChange.objects.create(
+        risk=locked, at=now or timezone.now(), by=by, reason=reason, before=before, after=snapshot(locked)
+    )
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+# Reviews and treatment actions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_review(
+    *,
+    risk: Risk,
+    by,
+    outcome: str,
+    notes: str = "",
+    next_review_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Review:
+    """Records a review and sets the next one: given, or the interval of the risk's level from now."""
+    now = now or timezone.now()
+    locked = _locked(risk, None)
+    if next_review_at is not None and next_review_at <= now:
+        raise ValidationError({"next_review_at": [_("The next review must be in the future.")]})
+    locked.next_review_at = next_review_at or review_due(locked, locked.matrix, now)
+    review = Review(
+        risk=locked,
+        reviewed_at=now,
+        reviewed_by=by,
+        outcome=outcome,
+        notes=notes,
+        next_review_at=locked.next_review_at,
+    )
+    review.full_clean(exclude=["risk", "reviewed_by"])
+    review.save()
+    locked.version += 1
+    locked.save(update_fields=["next_review_at", "version", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def action_create(*, risk: Risk, by, title: str, owner, due_at: dt.datetime) -> TreatmentAction:
+    action = TreatmentAction(risk=risk, title=title, owner=owner, due_at=due_at)
+    action.full_clean(exclude=["risk", "owner"])
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_set_status(
+    *, action: TreatmentAction, by, status: str, now: dt.datetime | None = None
+) -> TreatmentAction:
+    locked = TreatmentAction.objects.select_for_update().get(pk=action.pk)
+    if status != locked.status and status not in ACTION_TRANSITIONS[locked.status]:
+        raise InvalidTransition(
+            _("An action cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": status}
+        )
+    locked.status = status
+    locked.completed_at = (now or timezone.now()) if status == ActionStatus.DONE else None
+    locked.save(update_fields=["status", "completed_at"])
+    return locked

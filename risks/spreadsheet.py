@@ -1,0 +1,112 @@
+"""The register as a table: the columns, written to and read from CSV and XLSX."""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from risks.models import Risk
+
+COLUMNS = [
+    "ref",
+    "title",
+    "cause",
+    "event",
+    "consequence",
+    "category",
+    "source",
+    "owner",
+    "likelihood",
+    "impact",
+    "residual_likelihood",
+    "residual_impact",
+    "target_likelihood",
+    "target_impact",
+    "treatment",
+    "playbook",
+    "review_interval_days",
+    "next_review_at",
+    "status",
+]
+REQUIRED_COLUMNS = {"title", "category", "owner", "likelihood", "impact"}
+
+
+class MalformedFile(Exception):
+    """The file is not a CSV or XLSX table this register can read."""
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return str(value)
+
+
+def risk_row(risk: Risk) -> list[str]:
+    values = {
+        "ref": risk.ref,
+        "category": risk.category.key,
+        "owner": risk.owner.username,
+        "playbook": risk.playbook_id,
+    }
+    return [_text(values[column] if column in values else getattr(risk, column)) for column in COLUMNS]
+
+
+def export_csv(risks: Iterable[Risk]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(risk_row(risk) for risk in risks)
+    return out.getvalue()
+
+
+def export_xlsx(risks: Iterable[Risk]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("risks")
+    sheet.append(COLUMNS)
+    for risk in risks:
+        sheet.append(risk_row(risk))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and the rows of a CSV or XLSX file, each row with its line number (header = 1)."""
+    if filename.lower().endswith(".xlsx"):
+        table = _xlsx_table(content)
+    elif filename.lower().endswith(".csv"):
+        table = _csv_table(content)
+    else:
+        raise MalformedFile(_("Only .csv and .xlsx files can be imported."))
+    try:
+        header = [cell.strip() for cell in next(table)]
+    except StopIteration:
+        raise MalformedFile(_("The file is empty.")) from None
+
+    def rows():
+        for line, cells in enumerate(table, start=2):
+            if any(cells):
+                yield line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
+
+    return header, rows()
+
+
+def _csv_table(content: bytes) -> Iterator[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MalformedFile(_("The CSV file is not UTF-8 text.")) from None
+    return iter(list(csv.reader(io.StringIO(text, newline=""))))
+
+
+def _xlsx_table(content: bytes) -> Iterator[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise MalformedFile(_("The XLSX file cannot be read.")) from error
+    return ([_text(cell) for cell in row] for row in workbook.worksheets[0].iter_rows(values_only=True))

@@ -1,0 +1,16 @@
+"""Celery tasks of the register: thin, ids in, a service does the work."""
+
+from celery import shared_task
+
+from risks import importing, reminders
+
+
+@shared_task(name="risks.remind_overdue")
+def remind_overdue() -> dict:
+    """Beat runs this: overdue reviews and treatment actions, each owner told once."""
+    return {"reviews": reminders.reviews_remind_overdue(), "actions": reminders.actions_remind_overdue()}
+
+
+@shared_task(name="risks.run_import")
+def run_import(job_id: int) -> None:
+    importing.import_job_run(job_id=job_id)

@@ -1,0 +1,19 @@
+"""Pages of the register (the API is routed in riskops/urls.py)."""
+
+from django.urls import path
+
+from risks import views
+
+urlpatterns = [
+    path("", views.register, name="risk-list"),
+    path("new/", views.risk_create, name="risk-create"),
+    path("heatmap/", views.heatmap, name="heatmap"),
+    path("import/", views.import_file, name="risk-import"),
+    path("import/<int:job_id>/", views.import_job, name="risk-import-job"),
+    path("export/<str:kind>/", views.export, name="risk-export"),
+    path("<int:pk>/", views.risk_detail, name="risk-detail"),
+    path("<int:pk>/edit/", views.risk_edit, name="risk-edit"),
+    path("<int:pk>/review/", views.risk_review, name="risk-review"),
+    path("<int:pk>/actions/", views.action_create, name="risk-action-create"),
+    path("actions/<int:pk>/status/", views.action_status, name="risk-action-status"),
+]

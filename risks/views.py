@@ -1,0 +1,231 @@
+"""The register's pages: each checks permission, validates a form, calls one service, renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from riskops.api_errors import Conflict, InvalidTransition
+from risks import importing, selectors, services
+from risks.api import IMPORT_INLINE_LIMIT, export_response
+from risks.filters import RegisterFilterForm
+from risks.forms import ActionForm, ActionStatusForm, ImportForm, ReviewForm, RiskForm
+from risks.models import ImportJob, Risk, TreatmentAction
+from risks.selectors import RegisterFilters
+from risks.tasks import run_import
+
+PAGE_SIZE = 50
+
+
+def _writer(request) -> None:
+    if not request.user.writes_register:
+        raise PermissionDenied
+
+
+@login_required
+def register(request):
+    form = RegisterFilterForm(request.GET)
+    filters = form.register_filters() if form.is_valid() else RegisterFilters()
+    page = Paginator(selectors.risk_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risks/register.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "now": timezone.now(),
+            "matrix": selectors.matrix_active(),
+        },
+    )
+
+
+@login_required
+def export(request, kind: str):
+    form = RegisterFilterForm(request.GET)
+    if kind not in {"csv", "xlsx"} or not form.is_valid():
+        raise Http404
+    return export_response(selectors.risk_list(filters=form.register_filters()).order_by("number"), kind)
+
+
+@login_required
+def risk_detail(request, pk: int):
+    risk = get_object_or_404(Risk.objects.select_related("category", "owner", "matrix", "playbook"), pk=pk)
+    return render(
+        request,
+        "risks/detail.html",
+        {
+            "risk": risk,
+            "history": selectors.risk_history(risk=risk)[:100],
+            "reviews": risk.reviews.select_related("reviewed_by")[:50],
+            "actions": risk.actions.select_related("owner"),
+            "review_form": ReviewForm(),
+            "action_form": ActionForm(initial={"owner": risk.owner_id}),
+            "now": timezone.now(),
+            "active_matrix": selectors.matrix_active(),
+        },
+    )
+
+
+def _save_risk(request, form: RiskForm, risk: Risk | None):
+    """Calls the service; returns the risk, or None with the errors put on the form."""
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    reason = data.pop("reason")
+    try:
+        if risk is None:
+            return services.risk_create(by=request.user, reason=reason, **data)
+        return services.risk_update(
+            risk=risk, by=request.user, changes=data, expected_version=version, reason=reason
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+    except (Conflict, InvalidTransition) as error:
+        form.add_error(None, error.detail)
+    return None
+
+
+@login_required
+def risk_create(request):
+    _writer(request)
+    matrix = services.matrix_ensure_default()
+    form = RiskForm(request.POST or None, matrix=matrix, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid() and (risk := _save_risk(request, form, None)):
+        messages.success(request, _("%(ref)s is in the register.") % {"ref": risk.ref})
+        return redirect("risk-detail", pk=risk.pk)
+    return render(request, "risks/form.html", {"form": form, "matrix": matrix})
+
+
+@login_required
+def risk_edit(request, pk: int):
+    _writer(request)
+    risk = get_object_or_404(Risk.objects.select_related("matrix"), pk=pk)
+    initial = RiskForm.initial_for(risk)
+    form = RiskForm(request.POST or None, matrix=risk.matrix, initial=initial)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        if saved := _save_risk(request, form, risk):
+            messages.success(request, _("%(ref)s is saved.") % {"ref": saved.ref})
+            return redirect("risk-detail", pk=saved.pk)
+        current = Risk.objects.select_related("category", "owner").get(pk=pk)
+        if current.version != form.cleaned_data["version"]:
+            # A stale edit: show what is there now; saving again overwrites it knowingly.
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            current = None
+    return render(
+        request, "risks/form.html", {"form": form, "risk": risk, "current": current, "matrix": risk.matrix}
+    )
+
+
+@login_required
+@require_POST
+def risk_review(request, pk: int):
+    _writer(request)
+    risk = get_object_or_404(Risk, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.risk_review(risk=risk, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The review is recorded."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("The review was not recorded: check the outcome and the date."))
+    return redirect("risk-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def action_create(request, pk: int):
+    _writer(request)
+    risk = get_object_or_404(Risk, pk=pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        services.action_create(risk=risk, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The treatment action is added."))
+    else:
+        messages.error(request, _("The action was not added: it needs a title, an owner and a due time."))
+    return redirect("risk-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def action_status(request, pk: int):
+    _writer(request)
+    action = get_object_or_404(TreatmentAction, pk=pk)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_set_status(action=action, by=request.user, status=form.cleaned_data["status"])
+        except InvalidTransition as error:
+            messages.error(request, error.detail)
+    return redirect("risk-detail", pk=action.risk_id)
+
+
+@login_required
+def heatmap(request):
+    rating = "residual" if request.GET.get("rating") == "residual" else "inherent"
+    matrix = selectors.matrix_active()
+    counts = selectors.heatmap(rating=rating)
+    rows = [
+        {
+            "likelihood": likelihood,
+            "cells": [
+                {
+                    "impact": impact["value"],
+                    "level": matrix.level_of(likelihood["value"], impact["value"]),
+                    "count": counts.get((likelihood["value"], impact["value"]), 0),
+                }
+                for impact in matrix.impact
+            ],
+        }
+        for likelihood in reversed(matrix.likelihood)
+    ]
+    return render(
+        request,
+        "risks/heatmap.html",
+        {"rows": rows, "matrix": matrix, "rating": rating, "total": sum(counts.values())},
+    )
+
+
+@login_required
+def import_file(request):
+    _writer(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = importing.import_job_create(
+            content=upload.read(), filename=upload.name, by=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
+        _start(job, large=upload.size > IMPORT_INLINE_LIMIT)
+        return redirect("risk-import-job", job_id=job.pk)
+    return render(request, "risks/import.html", {"form": form})
+
+
+def _start(job: ImportJob, *, large: bool) -> None:
+    if large:
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+    else:
+        importing.import_job_run(job_id=job.pk)
+
+
+@login_required
+def import_job(request, job_id: int):
+    _writer(request)
+    job = get_object_or_404(ImportJob, pk=job_id)
+    if request.method == "POST" and job.dry_run and not job.errors:
+        # The preview looked right: import the same file for real.
+        real = importing.import_job_create(
+            content=bytes(job.content), filename=job.filename, by=request.user, dry_run=False
+        )
+        _start(real, large=len(job.content) > IMPORT_INLINE_LIMIT)
+        return redirect("risk-import-job", job_id=real.pk)
+    return render(request, "risks/import_job.html", {"job": job})
