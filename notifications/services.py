@@ -191,3 +191,13 @@ def preferences_set_all(*, user: User, email_kinds: set[str], webhook_kinds: set
     """The whole preferences form at once: the kinds ticked for e-mail and for webhooks."""
     for kind in KINDS:
         preference_set(user=user, kind=kind, email=kind in email_kinds, webhook=kind in webhook_kinds)
+
+
+@transaction.atomic
+def deliveries_retry_failed(*, delivery_ids: list[int]) -> list[int]:
+    """An administrator's second chance for failed deliveries: attempts start again from zero."""
+    failed = Delivery.objects.select_for_update().filter(pk__in=delivery_ids, state=DeliveryState.FAILED)
+    retried = list(failed.values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=retried).update(state=DeliveryState.PENDING, attempts=0, claimed_at=None)
+    transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=retried), robust=True)
+    return retried

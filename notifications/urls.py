@@ -4,7 +4,7 @@ from notifications import views
 
 urlpatterns = [
     path("", views.inbox, name="notification-inbox"),
-    path("<int:notification_id>/read/", views.read, name="notification-read"),
-    path("read-all/", views.read_all, name="notification-read-all"),
-    path("preferences/", views.preferences, name="notification-preferences"),
+    path("<int:notification_id>/read/", views.read, name="notification-inbox-read"),
+    path("read-all/", views.read_all, name="notification-inbox-read-all"),
+    path("preferences/", views.preferences, name="notification-inbox-preferences"),
 ]
