@@ -11,6 +11,7 @@ from riskops.models import DemoDataset
 # Each entry names a function load(password: str) -> None that creates the dataset.
 DATASETS = [
     "people.demo.load",
+    "playbooks.demo.load",
 ]
 
 DEMO_PASSWORD_FILE = settings.VAR_DIR / "demo-password"
