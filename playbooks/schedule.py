@@ -67,16 +67,25 @@ def tier_times(*, tiers: Iterable[TierWindow], declared_at: dt.datetime, clock_r
     ]
 
 
+def escalation_times(
+    *, due_at: dt.datetime, escalate_after: dt.timedelta, clock_rate: int
+) -> tuple[dt.datetime, ...]:
+    """When levels 1, 2 and 3 fire for a task due at `due_at`."""
+    delay = scaled(escalate_after, clock_rate)
+    return tuple(due_at + level * delay for level in range(ESCALATION_LEVELS))
+
+
 def step_times(*, step: StepTiming, tier_started_at: dt.datetime, clock_rate: int) -> StepTimes:
     """A step's times once its tier has started (by the clock or by hand)."""
     due_at = tier_started_at + scaled(step.due_after, clock_rate)
-    delay = scaled(step.escalate_after, clock_rate)
     return StepTimes(
         tier_key=step.tier_key,
         order=step.order,
         opens_at=tier_started_at,
         due_at=due_at,
-        escalations=tuple(due_at + level * delay for level in range(ESCALATION_LEVELS)),
+        escalations=escalation_times(
+            due_at=due_at, escalate_after=step.escalate_after, clock_rate=clock_rate
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from incidents.api import IncidentViewSet, TaskViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
 from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
@@ -15,12 +16,14 @@ from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixVi
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
 router.register("risks", RiskViewSet, basename="risk")
 router.register("risk-actions", ActionViewSet, basename="risk-action")
 router.register("risk-imports", ImportJobViewSet, basename="risk-import")
 router.register("risk-categories", CategoryViewSet, basename="risk-category")
-router.register("notifications", NotificationViewSet, basename="notification")
-router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("tasks", TaskViewSet, basename="task")
 router.register("playbooks", PlaybookViewSet, basename="playbook")
 
 urlpatterns = [
@@ -33,6 +36,7 @@ urlpatterns = [
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("notifications/", include("notifications.urls")),
     path("risks/", include("risks.urls")),
+    path("playbooks/", include("playbooks.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,182 @@
+"""Incidents run from a pinned playbook version: tasks, durable timers, an append-only timeline."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from playbooks.models import RaciRole
+
+MAX_CLOCK_RATE = 3600
+
+
+class IncidentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    STABILIZED = "stabilized", _("Stabilized")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), validators=[MinValueValidator(1), MaxValueValidator(4)], help_text=_("1 is the worst.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.ACTIVE
+    )
+    drill = models.BooleanField(_("drill"), default=False)
+    clock_rate = models.PositiveIntegerField(
+        _("clock rate"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_CLOCK_RATE)]
+    )
+    playbook = models.ForeignKey("playbooks.Playbook", on_delete=models.PROTECT, related_name="incidents")
+    commander = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commanded_incidents"
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declared_at = models.DateTimeField(_("declared at"))
+    current_tier = models.ForeignKey("playbooks.Tier", on_delete=models.PROTECT, related_name="+")
+    tier_started_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_seq = models.PositiveIntegerField(default=0, help_text="Sequence number of the last timeline entry.")
+
+    class Meta:
+        ordering = ["-declared_at"]
+        indexes = [models.Index(fields=["status", "-declared_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clock_rate=1) | Q(drill=True), name="only_drills_run_a_fast_clock"
+            ),
+        ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Task(models.Model):
+    """One step of the playbook, in one incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tasks")
+    step = models.ForeignKey("playbooks.Step", on_delete=models.PROTECT, related_name="+")
+    tier = models.ForeignKey("playbooks.Tier", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=300)
+    state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.PENDING)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["incident", "tier__starts_after", "step__order"]
+        indexes = [models.Index(fields=["incident", "state"])]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskAssignment(models.Model):
+    """The RACI of a task: a snapshot of the step's, changed only by reassigning the task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=12, choices=RaciRole.choices)
+    team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["task", "role", "pk"]
+        indexes = [models.Index(fields=["team"]), models.Index(fields=["user"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(team__isnull=False) & Q(user__isnull=True))
+                | (Q(team__isnull=True) & Q(user__isnull=False)),
+                name="task_raci_names_a_team_or_a_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.team or self.user}"
+
+
+class TimerKind(models.TextChoices):
+    TIER_START = "tier_start", _("Tier starts")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class TimerState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    FIRED = "fired", _("Fired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Timer(models.Model):
+    """A deadline. Whoever moves it out of `pending` first (a conditional UPDATE) fires it."""
+
+    kind = models.CharField(max_length=12, choices=TimerKind.choices)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timers")
+    tier = models.ForeignKey(
+        "playbooks.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="timers")
+    level = models.PositiveSmallIntegerField(default=0, help_text="Escalation level, 1 to 3.")
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=TimerState.choices, default=TimerState.PENDING)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a punctual ETA message was sent."
+    )
+    fired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(state="pending"), name="pending_timers_by_due"),
+            models.Index(fields=["task", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_at:%Y-%m-%d %H:%M:%S} ({self.state})"
+
+
+class TimelineEntry(models.Model):
+    """Append-only record of everything that happened in an incident, numbered per incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    type = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["incident", "seq"]
+        constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="unique_timeline_seq")]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.type}"

@@ -1,0 +1,116 @@
+"""Reads of incidents, each scoped to what the person may see."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from incidents.models import (
+    Incident,
+    Task,
+    TaskAssignment,
+    TaskState,
+    TimelineEntry,
+    Timer,
+    TimerKind,
+    TimerState,
+)
+from incidents.transitions import LIVE_STATUSES
+from playbooks.models import RaciRole
+
+
+def involving(user, *, roles=None) -> Q:
+    """Task assignments naming the person or one of their teams (optionally only some RACI roles)."""
+    condition = Q(user=user) | Q(team__memberships__user=user)
+    if roles:
+        condition &= Q(role__in=roles)
+    return condition
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    """Admins, executives and risk officers see all; a responder, those they command or appear in."""
+    incidents = Incident.objects.all()
+    if user.sees_everything:
+        return incidents
+    named = TaskAssignment.objects.filter(involving(user), task__incident=OuterRef("pk"))
+    return incidents.filter(Q(commander=user) | Exists(named))
+
+
+def with_next_tier_at(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    next_tier = Timer.objects.filter(
+        incident=OuterRef("pk"), kind=TimerKind.TIER_START, state=TimerState.PENDING
+    ).order_by("due_at")
+    return incidents.annotate(next_tier_at=Subquery(next_tier.values("due_at")[:1]))
+
+
+def tasks_with_raci() -> QuerySet[Task]:
+    return Task.objects.select_related("tier", "step").prefetch_related(
+        Prefetch("assignments", queryset=TaskAssignment.objects.select_related("team", "user"))
+    )
+
+
+def incident_list(*, user, status: str | None = None, drill: bool | None = None) -> QuerySet[Incident]:
+    """Live incidents first, newest first within each group."""
+    incidents = with_next_tier_at(incidents_visible_to(user)).select_related(
+        "current_tier", "playbook", "commander"
+    )
+    if status:
+        incidents = incidents.filter(status=status)
+    if drill is not None:
+        incidents = incidents.filter(drill=drill)
+    live_first = Q(status__in=LIVE_STATUSES)
+    return incidents.alias(live=live_first).order_by("-live", "-declared_at")
+
+
+def incident_detail(*, user, incident_id: int) -> Incident:
+    """One visible incident with its tasks and their RACI; Incident.DoesNotExist otherwise."""
+    return (
+        incident_list(user=user)
+        .prefetch_related(Prefetch("tasks", queryset=tasks_with_raci()))
+        .get(pk=incident_id)
+    )
+
+
+def incident_timeline(*, incident: Incident, since: int = 0) -> QuerySet[TimelineEntry]:
+    return incident.timeline.filter(seq__gt=since).order_by("seq")
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    return tasks_with_raci().filter(incident__in=incidents_visible_to(user))
+
+
+def my_tasks(*, user) -> QuerySet[Task]:
+    """Unfinished tasks of live incidents where the person, or a team of theirs, is R or A."""
+    mine = TaskAssignment.objects.filter(
+        involving(user, roles=[RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE]), task=OuterRef("pk")
+    )
+    return (
+        tasks_with_raci()
+        .select_related("incident")
+        .filter(
+            Exists(mine),
+            state__in=[TaskState.OPEN, TaskState.ACKNOWLEDGED],
+            incident__status__in=LIVE_STATUSES,
+        )
+        .order_by("due_at")
+    )
+
+
+def is_party(user, task: Task, *roles: str) -> bool:
+    """Whether the person, or a team of theirs, holds one of these RACI roles on the task."""
+    team_ids = {membership.team_id for membership in user.memberships.all()}
+    return any(
+        a.role in roles and (a.user_id == user.pk or a.team_id in team_ids) for a in task.assignments.all()
+    )
+
+
+def may_command(user, incident: Incident) -> bool:
+    return user.is_admin or incident.commander_id == user.pk
+
+
+def may_work_on(user, task: Task) -> bool:
+    """Acknowledge, complete or skip: the Responsible, the Accountable, the commander, admins."""
+    return may_command(user, task.incident) or is_party(
+        user, task, RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE
+    )
+
+
+def may_reassign(user, task: Task) -> bool:
+    return may_command(user, task.incident) or is_party(user, task, RaciRole.ACCOUNTABLE)

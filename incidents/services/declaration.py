@@ -1,0 +1,109 @@
+"""Declaring an incident from a published playbook: tasks in bulk, the first tier open, timers set."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents.models import MAX_CLOCK_RATE, Incident, Task, TaskAssignment, Timer, TimerKind
+from incidents.services.tiers import open_tier_tasks
+from incidents.services.timeline import timeline_append
+from incidents.services.timers import timers_create
+from playbooks.models import Playbook
+from playbooks.schedule import scaled
+from playbooks.selectors import playbook_get_published
+
+
+def check_declaration(*, title: str, severity, drill: bool, clock_rate, commander) -> None:
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("A title is required.")]
+    if not isinstance(severity, int) or not 1 <= severity <= 4:
+        errors["severity"] = [_("Severity is 1 (the worst) to 4.")]
+    if not isinstance(clock_rate, int) or not 1 <= clock_rate <= MAX_CLOCK_RATE:
+        errors["clock_rate"] = [
+            _("The clock rate is a whole number from 1 to %(max)d.") % {"max": MAX_CLOCK_RATE}
+        ]
+    elif clock_rate > 1 and not drill:
+        errors["clock_rate"] = [_("Only a drill may run a faster clock; a real incident runs at 1.")]
+    if commander is None or not commander.is_active:
+        errors["commander"] = [_("The commander must be an active person.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def incident_declare(
+    *,
+    title: str,
+    severity: int,
+    playbook_id: int,
+    commander,
+    declared_by,
+    drill: bool = False,
+    clock_rate: int = 1,
+    now: dt.datetime | None = None,
+) -> Incident:
+    now = now or timezone.now()
+    check_declaration(title=title, severity=severity, drill=drill, clock_rate=clock_rate, commander=commander)
+    try:
+        playbook = playbook_get_published(playbook_id=playbook_id)
+    except Playbook.DoesNotExist:
+        raise ValidationError({"playbook": [_("Choose a published playbook.")]}) from None
+    tiers = sorted(playbook.tiers.all(), key=lambda tier: tier.starts_after)
+    first_tier = tiers[0]
+
+    incident = Incident.objects.create(
+        title=title.strip(),
+        severity=severity,
+        drill=drill,
+        clock_rate=clock_rate,
+        playbook=playbook,
+        commander=commander,
+        declared_by=declared_by,
+        declared_at=now,
+        current_tier=first_tier,
+        tier_started_at=now,
+    )
+    steps = list(playbook.steps.all())
+    tasks = Task.objects.bulk_create(
+        [Task(incident=incident, step=step, tier=step.tier, title=step.title) for step in steps]
+    )
+    TaskAssignment.objects.bulk_create(
+        [
+            TaskAssignment(task=task, role=entry.role, team_id=entry.team_id, user_id=entry.user_id)
+            for task, step in zip(tasks, steps, strict=True)
+            for entry in step.raci.all()
+        ]
+    )
+    timers_create(
+        timers=[
+            Timer(
+                kind=TimerKind.TIER_START,
+                incident=incident,
+                tier=tier,
+                due_at=now + scaled(tier.starts_after, clock_rate),
+            )
+            for tier in tiers[1:]
+        ],
+        now=now,
+    )
+    timeline_append(
+        incident=incident,
+        type="incident.declared",
+        at=now,
+        actor=declared_by,
+        data={
+            "title": incident.title,
+            "severity": severity,
+            "playbook": {"id": playbook.pk, "version": playbook.version},
+            "commander": commander.pk,
+            "drill": drill,
+            "clock_rate": clock_rate,
+            "tier": first_tier.key,
+        },
+    )
+    open_tier_tasks(incident=incident, tier=first_tier, started_at=now, now=now)
+    return incident

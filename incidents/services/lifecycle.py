@@ -1,0 +1,160 @@
+"""An incident's status, tier and status updates, changed by people."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents.models import Incident, IncidentStatus, Task, TaskState, Timer, TimerKind, TimerState
+from incidents.services.locking import lock_incident
+from incidents.services.tiers import escalation_timers, tier_start
+from incidents.services.timeline import timeline_append
+from incidents.services.timers import timers_cancel, timers_create
+from incidents.transitions import check_incident_move
+from playbooks.schedule import scaled
+from riskops.api_errors import InvalidTransition
+
+
+def _move(
+    *, incident: Incident, target: str, by, now: dt.datetime, entry: str, data: dict | None = None
+) -> Incident:
+    check_incident_move(incident.status, target)
+    data = {"from": incident.status, "to": target, **(data or {})}
+    incident.status = target
+    fields = {"status": target}
+    if target == IncidentStatus.RESOLVED:
+        incident.resolved_at = fields["resolved_at"] = now
+    if target == IncidentStatus.CLOSED:
+        incident.closed_at = fields["closed_at"] = now
+    Incident.objects.filter(pk=incident.pk).update(**fields)
+    timeline_append(incident=incident, type=entry, at=now, actor=by, data=data)
+    return incident
+
+
+@transaction.atomic
+def incident_stabilize(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
+    incident = lock_incident(incident_id)
+    return _move(
+        incident=incident,
+        target=IncidentStatus.STABILIZED,
+        by=by,
+        now=now or timezone.now(),
+        entry="incident.stabilized",
+    )
+
+
+@transaction.atomic
+def incident_resolve(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
+    """Resolving stops the clock: every pending timer is cancelled."""
+    incident = lock_incident(incident_id)
+    _move(
+        incident=incident,
+        target=IncidentStatus.RESOLVED,
+        by=by,
+        now=now or timezone.now(),
+        entry="incident.resolved",
+    )
+    timers_cancel(queryset=incident.timers.all())
+    incident.tasks.exclude(next_escalation_at=None).update(next_escalation_at=None)
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
+    incident = lock_incident(incident_id)
+    return _move(
+        incident=incident,
+        target=IncidentStatus.CLOSED,
+        by=by,
+        now=now or timezone.now(),
+        entry="incident.closed",
+    )
+
+
+@transaction.atomic
+def incident_reopen(*, incident_id: int, by, reason: str, now: dt.datetime | None = None) -> Incident:
+    """Back to active: the clock runs again for tiers not yet started and unfinished tasks."""
+    now = now or timezone.now()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the incident is reopened.")]})
+    incident = lock_incident(incident_id)
+    was_stopped = incident.status in {IncidentStatus.RESOLVED, IncidentStatus.CLOSED}
+    _move(
+        incident=incident,
+        target=IncidentStatus.ACTIVE,
+        by=by,
+        now=now,
+        entry="incident.reopened",
+        data={"reason": reason.strip()},
+    )
+    if was_stopped:
+        restart_clock(incident=incident, now=now)
+    return incident
+
+
+def restart_clock(*, incident: Incident, now: dt.datetime) -> None:
+    tiers = incident.playbook.tiers.filter(starts_after__gt=incident.current_tier.starts_after)
+    timers = [
+        Timer(
+            kind=TimerKind.TIER_START,
+            incident=incident,
+            tier=tier,
+            due_at=max(now, incident.declared_at + scaled(tier.starts_after, incident.clock_rate)),
+        )
+        for tier in tiers
+    ]
+    tasks = list(
+        incident.tasks.filter(state__in=[TaskState.OPEN, TaskState.ACKNOWLEDGED]).select_related("step")
+    )
+    for task in tasks:
+        chain = escalation_timers(task=task, incident=incident, from_level=task.escalation_level + 1)
+        for timer in chain:
+            timer.due_at = max(timer.due_at, now)
+        task.next_escalation_at = chain[0].due_at if chain else None
+        timers += chain
+    Task.objects.bulk_update(tasks, ["next_escalation_at"])
+    timers_create(timers=timers, now=now)
+
+
+@transaction.atomic
+def incident_advance_tier(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
+    """Starts the next tier now, ahead of the clock."""
+    now = now or timezone.now()
+    incident = lock_incident(incident_id)
+    if incident.status not in {IncidentStatus.ACTIVE, IncidentStatus.STABILIZED}:
+        raise InvalidTransition(_("Only a live incident moves to its next tier."))
+    next_tier = (
+        incident.playbook.tiers.filter(starts_after__gt=incident.current_tier.starts_after)
+        .order_by("starts_after")
+        .first()
+    )
+    if next_tier is None:
+        raise InvalidTransition(_("The incident is already in its last tier."))
+    timers_cancel(queryset=incident.timers.filter(kind=TimerKind.TIER_START, tier=next_tier))
+    tier_start(incident=incident, tier=next_tier, started_at=now, actor=by, now=now)
+    return incident
+
+
+@transaction.atomic
+def incident_post_update(*, incident_id: int, by, body: str, now: dt.datetime | None = None):
+    if not (body or "").strip():
+        raise ValidationError({"body": [_("A status update needs some text.")]})
+    incident = lock_incident(incident_id)
+    return timeline_append(
+        incident=incident,
+        type="status.update",
+        at=now or timezone.now(),
+        actor=by,
+        data={"body": body.strip()},
+    )
+
+
+def pending_timer_due(*, incident: Incident, kind: str):
+    return (
+        incident.timers.filter(kind=kind, state=TimerState.PENDING)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )

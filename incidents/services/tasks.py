@@ -1,0 +1,161 @@
+"""What people do with a task: acknowledge, complete, skip, reassign."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents.models import Task, TaskAssignment, TaskState
+from incidents.services.locking import lock_incident
+from incidents.services.tiers import escalation_timers
+from incidents.services.timeline import timeline_append
+from incidents.services.timers import timers_cancel, timers_create
+from incidents.transitions import LIVE_STATUSES, check_task_move
+from playbooks.models import RaciRole
+from riskops.api_errors import InvalidTransition
+
+
+def _locked_task(task_id: int) -> tuple:
+    """The task's incident and then the task, locked in that order (the order every writer uses)."""
+    incident_id = Task.objects.values_list("incident_id", flat=True).get(pk=task_id)
+    incident = lock_incident(incident_id)
+    task = Task.objects.select_for_update().select_related("step").get(pk=task_id)
+    return incident, task
+
+
+def _move(*, task_id: int, target: str, by, now, entry: str, fields: dict, data: dict) -> Task:
+    incident, task = _locked_task(task_id)
+    check_task_move(task.state, target)
+    previous = task.state
+    for name, value in {"state": target, **fields}.items():
+        setattr(task, name, value)
+    task.save(update_fields=["state", *fields])
+    if target in {TaskState.DONE, TaskState.SKIPPED}:
+        timers_cancel(queryset=task.timers.all())
+        Task.objects.filter(pk=task.pk).update(next_escalation_at=None)
+        task.next_escalation_at = None
+    timeline_append(
+        incident=incident,
+        type=entry,
+        at=now,
+        actor=by,
+        data={"task": task.pk, "from": previous, "state": target, **data},
+    )
+    return task
+
+
+@transaction.atomic
+def task_acknowledge(*, task_id: int, by, now: dt.datetime | None = None) -> Task:
+    now = now or timezone.now()
+    return _move(
+        task_id=task_id,
+        target=TaskState.ACKNOWLEDGED,
+        by=by,
+        now=now,
+        entry="task.acknowledged",
+        fields={"acknowledged_at": now, "acknowledged_by": by},
+        data={},
+    )
+
+
+@transaction.atomic
+def task_complete(*, task_id: int, by, note: str = "", now: dt.datetime | None = None) -> Task:
+    now = now or timezone.now()
+    return _move(
+        task_id=task_id,
+        target=TaskState.DONE,
+        by=by,
+        now=now,
+        entry="task.completed",
+        fields={"finished_at": now, "finished_by": by, "note": note.strip()},
+        data={"note": note.strip()},
+    )
+
+
+@transaction.atomic
+def task_skip(*, task_id: int, by, reason: str, now: dt.datetime | None = None) -> Task:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the task is skipped.")]})
+    now = now or timezone.now()
+    return _move(
+        task_id=task_id,
+        target=TaskState.SKIPPED,
+        by=by,
+        now=now,
+        entry="task.skipped",
+        fields={"finished_at": now, "finished_by": by, "note": reason.strip()},
+        data={"reason": reason.strip()},
+    )
+
+
+@transaction.atomic
+def task_reassign(
+    *,
+    task_id: int,
+    by,
+    responsible: list[dict] | None = None,
+    accountable: dict | None = None,
+    due_at: dt.datetime | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Task:
+    """New Responsible and/or Accountable parties, and/or a new due time (its timers move with it).
+
+    Parties are {"team": Team} or {"user": User}, already checked to exist and be active.
+    """
+    now = now or timezone.now()
+    if responsible is None and accountable is None and due_at is None:
+        raise ValidationError(
+            {"detail": [_("Give new responsible parties, a new accountable or a new due time.")]}
+        )
+    if responsible is not None and not responsible:
+        raise ValidationError({"responsible": [_("At least one Responsible is required.")]})
+    incident, task = _locked_task(task_id)
+    if task.state in {TaskState.DONE, TaskState.SKIPPED}:
+        raise InvalidTransition(_("A finished task cannot be reassigned."))
+    changes = {}
+    if responsible is not None:
+        _replace_parties(task=task, role=RaciRole.RESPONSIBLE, parties=responsible)
+        changes["responsible"] = [_party_json(party) for party in responsible]
+    if accountable is not None:
+        _replace_parties(task=task, role=RaciRole.ACCOUNTABLE, parties=[accountable])
+        changes["accountable"] = _party_json(accountable)
+    if due_at is not None:
+        if task.state == TaskState.PENDING:
+            raise InvalidTransition(_("A task's due time is set when its tier starts."))
+        _move_due_time(task=task, incident=incident, due_at=due_at, now=now)
+        changes["due_at"] = due_at.isoformat()
+    timeline_append(
+        incident=incident,
+        type="task.reassigned",
+        at=now,
+        actor=by,
+        data={"task": task.pk, "state": task.state, "reason": reason.strip(), **changes},
+    )
+    return task
+
+
+def _party_json(party: dict) -> dict:
+    return {"team": party["team"].pk} if "team" in party else {"user": party["user"].pk}
+
+
+def _replace_parties(*, task: Task, role: str, parties: list[dict]) -> None:
+    task.assignments.filter(role=role).delete()
+    TaskAssignment.objects.bulk_create(
+        [
+            TaskAssignment(task=task, role=role, team=party.get("team"), user=party.get("user"))
+            for party in parties
+        ]
+    )
+
+
+def _move_due_time(*, task: Task, incident, due_at: dt.datetime, now: dt.datetime) -> None:
+    timers_cancel(queryset=task.timers.all())
+    task.due_at = due_at
+    task.escalation_level = 0
+    chain = escalation_timers(task=task, incident=incident) if incident.status in LIVE_STATUSES else []
+    task.next_escalation_at = chain[0].due_at if chain else None
+    task.save(update_fields=["due_at", "escalation_level", "next_escalation_at"])
+    timers_create(timers=chain, now=now)

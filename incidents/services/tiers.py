@@ -1,0 +1,88 @@
+"""Starting a tier: its tasks open with their due times and escalation timers, its people are told."""
+
+import datetime as dt
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from incidents import recipients
+from incidents.models import Incident, Task, TaskState, Timer, TimerKind
+from incidents.services.timeline import timeline_append
+from incidents.services.timers import timers_create
+from notifications.services import notify
+from playbooks.models import RaciRole
+from playbooks.schedule import escalation_times, scaled
+
+
+def escalation_timers(*, task: Task, incident: Incident, from_level: int = 1) -> list[Timer]:
+    """Unsaved timers for the task's escalation levels from `from_level` on, from its due time."""
+    times = escalation_times(
+        due_at=task.due_at, escalate_after=task.step.escalate_after, clock_rate=incident.clock_rate
+    )
+    return [
+        Timer(kind=TimerKind.ESCALATION, incident=incident, task=task, level=level, due_at=due_at)
+        for level, due_at in enumerate(times, start=1)
+        if level >= from_level
+    ]
+
+
+def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: dt.datetime) -> list[Task]:
+    """Opens the tier's pending tasks and starts their escalation timers."""
+    tasks = list(
+        incident.tasks.filter(tier=tier, state=TaskState.PENDING)
+        .select_related("step")
+        .prefetch_related("assignments__team", "assignments__user")
+    )
+    timers = []
+    for task in tasks:
+        task.state = TaskState.OPEN
+        task.opened_at = started_at
+        task.due_at = started_at + scaled(task.step.due_after, incident.clock_rate)
+        chain = escalation_timers(task=task, incident=incident)
+        task.next_escalation_at = chain[0].due_at
+        timers += chain
+    Task.objects.bulk_update(tasks, ["state", "opened_at", "due_at", "next_escalation_at"])
+    timers_create(timers=timers, now=now)
+    tell_tier_started(incident=incident, tier=tier, tasks=tasks)
+    return tasks
+
+
+def tell_tier_started(*, incident: Incident, tier, tasks: list[Task]) -> None:
+    """The tier's Informed hear that it started; its Responsible, that they have work now."""
+    assignments = [a for task in tasks for a in task.assignments.all()]
+    url = f"/incidents/{incident.pk}/"
+    notify(
+        recipients=recipients.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),
+        kind="tier.started",
+        title=format_lazy(_("{incident}: {tier} has started"), incident=incident.title, tier=tier.name),
+        url=url,
+        incident_id=incident.pk,
+    )
+    notify(
+        recipients=recipients.people_behind(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
+        kind="task.opened",
+        title=format_lazy(
+            _("{incident}: {tier} has started and you have tasks in it"),
+            incident=incident.title,
+            tier=tier.name,
+        ),
+        url=url,
+        incident_id=incident.pk,
+    )
+
+
+def tier_start(*, incident: Incident, tier, started_at: dt.datetime, actor, now: dt.datetime) -> list[Task]:
+    """Moves the incident (locked by the caller) into `tier`; earlier tiers' tasks stay as they are."""
+    previous = incident.current_tier
+    incident.current_tier = tier
+    incident.tier_started_at = started_at
+    Incident.objects.filter(pk=incident.pk).update(current_tier=tier, tier_started_at=started_at)
+    opened = open_tier_tasks(incident=incident, tier=tier, started_at=started_at, now=now)
+    timeline_append(
+        incident=incident,
+        type="tier.changed",
+        at=now,
+        actor=actor,
+        data={"from": previous.key, "to": tier.key, "opened": [task.pk for task in opened]},
+    )
+    return opened
