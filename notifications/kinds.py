@@ -14,6 +14,7 @@ KINDS = {
     "incident.resolved": _("An incident is resolved"),
     "kri.breach": _("A key risk indicator breaches"),
     "risk.review_overdue": _("A risk review is overdue"),
+    "risk.action_overdue": _("A treatment action is overdue"),
 }
 
 # What someone who never changed a preference receives besides the in-app inbox.
