@@ -53,6 +53,7 @@ class IncidentViewSet(
             playbook_id=data["playbook"],
             commander=data["commander"],
             declared_by=request.user,
+            risks=data["risks"],
             drill=data["drill"],
             clock_rate=data["clock_rate"],
         )

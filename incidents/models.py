@@ -31,6 +31,9 @@ class Incident(models.Model):
         _("clock rate"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_CLOCK_RATE)]
     )
     playbook = models.ForeignKey("playbooks.Playbook", on_delete=models.PROTECT, related_name="incidents")
+    risks = models.ManyToManyField(
+        "risks.Risk", blank=True, related_name="incidents", verbose_name=_("risks")
+    )
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commanded_incidents"
     )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from incidents.models import MAX_CLOCK_RATE, Incident, Task, TimelineEntry
 from people.models import Team, User
 from playbooks.models import RaciRole
+from risks.models import Risk
 
 
 def party(assignment) -> dict:
@@ -59,11 +60,13 @@ class IncidentSerializer(serializers.ModelSerializer):
     current_tier = serializers.CharField(source="current_tier.key")
     next_tier_at = serializers.DateTimeField(read_only=True, allow_null=True)
     playbook = PlaybookRefSerializer()
+    risks = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Incident
         fields = [
             "id",
+            "risks",
             "title",
             "severity",
             "status",
@@ -92,6 +95,9 @@ class DeclareSerializer(serializers.Serializer):
     severity = serializers.IntegerField(min_value=1, max_value=4)
     playbook = serializers.IntegerField()
     commander = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    risks = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Risk.objects.all(), required=False, default=list
+    )
     drill = serializers.BooleanField(default=False)
     clock_rate = serializers.IntegerField(min_value=1, max_value=MAX_CLOCK_RATE, default=1)
 

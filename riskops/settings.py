@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "riskops.navigation.navigation",
+                "notifications.context.unread_count",
             ],
         },
     },

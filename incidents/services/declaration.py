@@ -42,10 +42,12 @@ def incident_declare(
     playbook_id: int,
     commander,
     declared_by,
+    risks=(),
     drill: bool = False,
     clock_rate: int = 1,
     now: dt.datetime | None = None,
 ) -> Incident:
+    """`risks` are the Risk rows that materialised, already checked to exist."""
     now = now or timezone.now()
     check_declaration(title=title, severity=severity, drill=drill, clock_rate=clock_rate, commander=commander)
     try:
@@ -67,6 +69,7 @@ def incident_declare(
         current_tier=first_tier,
         tier_started_at=now,
     )
+    incident.risks.set(risks)
     steps = list(playbook.steps.all())
     tasks = Task.objects.bulk_create(
         [Task(incident=incident, step=step, tier=step.tier, title=step.title) for step in steps]
@@ -100,6 +103,7 @@ def incident_declare(
             "severity": severity,
             "playbook": {"id": playbook.pk, "version": playbook.version},
             "commander": commander.pk,
+            "risks": sorted(risk.pk for risk in risks),
             "drill": drill,
             "clock_rate": clock_rate,
             "tier": first_tier.key,

@@ -172,3 +172,31 @@ def test_declaring_takes_a_constant_number_of_queries(cast, django_assert_max_nu
 
 def test_pending_timers_are_rows_with_a_state(incident):
     assert Timer.objects.filter(incident=incident, state=TimerState.PENDING).count() == 5
+
+
+def test_an_incident_links_the_risks_that_materialised(api, cast, playbook):
+    from risks.models import Category
+    from risks.services import risk_create
+
+    risk = risk_create(
+        by=cast["officer"],
+        title="Main supplier fails",
+        category=Category.objects.first(),
+        owner=cast["buyer"],
+        likelihood=3,
+        impact=5,
+    )
+    body = {
+        "title": "Fire",
+        "severity": 1,
+        "playbook": playbook.pk,
+        "commander": cast["commander"].pk,
+        "risks": [risk.pk],
+    }
+    response = api.as_user(cast["officer"]).post("/api/v1/incidents/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["risks"] == [risk.pk]
+    assert list(risk.incidents.values_list("pk", flat=True)) == [response.json()["id"]]
+
+    bad = api.as_user(cast["officer"]).post("/api/v1/incidents/", {**body, "risks": [424242]}, format="json")
+    assert bad.status_code == 400 and "risks" in bad.json()
