@@ -11,6 +11,7 @@ from riskops.models import DemoDataset
 # Each entry names a function load(password: str) -> None that creates the dataset.
 DATASETS = [
     "people.demo.load",
+    "risks.demo.load",
     "playbooks.demo.load",
 ]
 

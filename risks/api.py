@@ -225,9 +225,11 @@ class RiskViewSet(
             return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         importing.import_job_run(job_id=job.pk)
         job.refresh_from_db()
+        if not job.errors:
+            return Response(ImportJobSerializer(job).data)
+        messages = [f"line {error['line']}, {error['field']}: {error['message']}" for error in job.errors]
         return Response(
-            ImportJobSerializer(job).data,
-            status=status.HTTP_400_BAD_REQUEST if job.errors else status.HTTP_200_OK,
+            {"file": messages, **ImportJobSerializer(job).data}, status=status.HTTP_400_BAD_REQUEST
         )
 
 

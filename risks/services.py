@@ -50,15 +50,15 @@ DESCRIPTIVE_FIELDS = [
 # The matrix ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def matrix_revise(
-    *, by, likelihood: list, impact: list, levels: list, grid: list, appetite: str
-) -> RiskMatrix:
-    """A new version of the matrix; the old one stays, and so do the scores made on it."""
-    matrix = RiskMatrix(likelihood=likelihood, impact=impact, levels=levels, grid=grid, appetite=appetite)
+def matrix_validate(*, likelihood: list, impact: list, levels: list, grid: list, appetite: str) -> None:
+    """Raises a field-level ValidationError unless the grid fits the scales and names known levels."""
     errors = {}
-    keys = {level.get("key") for level in levels}
-    if len(grid) != len(likelihood) or any(len(row) != len(impact) for row in grid):
+    keys = {level.get("key") for level in levels if isinstance(level, dict)}
+    if (
+        not isinstance(grid, list)
+        or len(grid) != len(likelihood)
+        or any(len(row) != len(impact) for row in grid)
+    ):
         errors["grid"] = [_("The grid needs one row per likelihood value and one cell per impact value.")]
     elif any(cell not in keys for row in grid for cell in row):
         errors["grid"] = [_("Every cell must name one of the levels.")]
@@ -66,11 +66,24 @@ def matrix_revise(
         errors["appetite"] = [_("The appetite must be one of the levels.")]
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def matrix_revise(
+    *, by, likelihood: list, impact: list, levels: list, grid: list, appetite: str
+) -> RiskMatrix:
+    """A new version of the matrix; the old one stays, and so do the scores made on it."""
+    matrix_validate(likelihood=likelihood, impact=impact, levels=levels, grid=grid, appetite=appetite)
     latest = RiskMatrix.objects.select_for_update().order_by("-version").first()
-    matrix.version = (latest.version if latest else 0) + 1
-    matrix.created_by = by
-    matrix.save()
-    return matrix
+    return RiskMatrix.objects.create(
+        version=(latest.version if latest else 0) + 1,
+        likelihood=likelihood,
+        impact=impact,
+        levels=levels,
+        grid=grid,
+        appetite=appetite,
+        created_by=by,
+    )
 
 
 def matrix_ensure_default() -> RiskMatrix:

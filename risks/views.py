@@ -46,6 +46,11 @@ def register(request):
     )
 
 
+def _sort_links(current: str) -> dict[str, str]:
+    """Per column, the ordering its header link asks for: ascending, or descending when already so."""
+    return {key: f"-{key}" if current == key else key for key in selectors.ORDERINGS}
+
+
 @login_required
 def export(request, kind: str):
     form = RegisterFilterForm(request.GET)

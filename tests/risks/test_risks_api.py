@@ -86,7 +86,9 @@ def test_description_alone_is_accepted_as_the_event(api, risk_officer, matrix):
     ],
 )
 def test_bad_input_is_a_field_error_and_writes_nothing(api, risk_officer, matrix, change, field):
-    response = api.as_user(risk_officer).post("/api/v1/risks/", create_body(risk_officer, **change), format="json")
+    response = api.as_user(risk_officer).post(
+        "/api/v1/risks/", create_body(risk_officer, **change), format="json"
+    )
     assert response.status_code == 400
     assert field in response.json(), response.json()
     assert all(isinstance(message, str) for message in response.json()[field])
@@ -121,7 +123,9 @@ def test_rerating_writes_history_with_who_when_why(api, risk_officer, make_risk)
 
 def test_a_change_that_leaves_ratings_alone_writes_no_history(api, risk_officer, make_risk):
     risk = make_risk()
-    response = api.as_user(risk_officer).patch(f"/api/v1/risks/{risk.id}/", {"title": "Renamed"}, format="json")
+    response = api.as_user(risk_officer).patch(
+        f"/api/v1/risks/{risk.id}/", {"title": "Renamed"}, format="json"
+    )
     assert response.status_code == 200
     assert risk.score_changes.count() == 1
 

@@ -1,0 +1,154 @@
+"""The register's pages: list and filters, a risk's page, forms (errors, stale edit), heat map, import."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from risks.models import Review, Risk, TreatmentAction
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(risk, **changes):
+    data = {
+        "title": risk.title,
+        "cause": risk.cause,
+        "event": risk.event,
+        "consequence": risk.consequence,
+        "category": risk.category_id,
+        "source": risk.source,
+        "owner": risk.owner_id,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "residual_likelihood": risk.residual_likelihood,
+        "residual_impact": risk.residual_impact,
+        "treatment": risk.treatment,
+        "version": risk.version,
+        "reason": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_register_shows_levels_markers_and_filters(client, executive, make_risk):
+    make_risk(title="Supplier break", likelihood=5, impact=5, next_review_at=NOW - dt.timedelta(days=2))
+    make_risk(title="Cash flow", category_key="financial", likelihood=1, impact=2)
+    client.force_login(executive)
+    page = client.get("/risks/").content.decode()
+    assert "Supplier break" in page and "Cash flow" in page
+    assert "level-critical" in page and "Overdue" in page and "Above appetite" in page
+    assert "New risk" not in page  # executives read
+    filtered = client.get("/risks/?category=financial").content.decode()
+    assert "Cash flow" in filtered and "Supplier break" not in filtered
+    cell = client.get("/risks/?rating=inherent&likelihood=5&impact=5").content.decode()
+    assert "Supplier break" in cell and "Cash flow" not in cell
+
+
+def test_the_register_in_chinese(client, make_user, make_risk):
+    from people.models import Role
+
+    make_risk()
+    client.force_login(make_user(Role.RISK_OFFICER, language="zh-hans"))
+    page = client.get("/risks/").content.decode()
+    assert "风险登记册" in page and "新建风险" in page and "供应链" in page
+
+
+def test_a_risk_officer_creates_a_risk_in_the_browser_form(client, risk_officer, matrix):
+    client.force_login(risk_officer)
+    assert client.get("/risks/new/").status_code == 200
+    from risks.models import Category
+
+    data = form_data(
+        Risk(
+            title="Inventory turnover above benchmark",
+            category=Category.objects.get(key="operational"),
+            owner=risk_officer,
+            likelihood=3,
+            impact=3,
+            residual_likelihood=2,
+            residual_impact=3,
+            version=None,
+        )
+    )
+    data["version"] = ""
+    response = client.post("/risks/new/", data)
+    risk = Risk.objects.get()
+    assert response.status_code == 302 and response.url == f"/risks/{risk.pk}/"
+    assert risk.level == "medium"
+
+
+def test_form_errors_are_per_field_and_write_nothing(client, risk_officer, make_risk):
+    risk = make_risk()
+    client.force_login(risk_officer)
+    response = client.post(f"/risks/{risk.pk}/edit/", form_data(risk, likelihood=9, title=""))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('class="errorlist"') >= 2
+    risk.refresh_from_db()
+    assert (risk.likelihood, risk.version) == (3, 1)
+
+
+def test_a_stale_edit_is_refused_and_shows_the_current_values(client, risk_officer, make_risk):
+    risk = make_risk()
+    stale = form_data(risk, title="My title")
+    client.force_login(risk_officer)
+    client.post(f"/risks/{risk.pk}/edit/", form_data(risk, title="Their title"))
+    response = client.post(f"/risks/{risk.pk}/edit/", stale)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else changed this risk" in page and "Their title" in page and "My title" in page
+    assert 'name="version" value="2"' in page
+    risk.refresh_from_db()
+    assert risk.title == "Their title"
+    # Saving again, knowingly, overwrites.
+    response = client.post(f"/risks/{risk.pk}/edit/", {**stale, "version": 2})
+    risk.refresh_from_db()
+    assert response.status_code == 302 and risk.title == "My title"
+
+
+def test_a_full_review_cycle_in_the_pages(client, risk_officer, make_risk):
+    risk = make_risk(next_review_at=NOW - dt.timedelta(days=1))
+    client.force_login(risk_officer)
+    assert "Review overdue" in client.get(f"/risks/{risk.pk}/").content.decode()
+    client.post(
+        f"/risks/{risk.pk}/actions/",
+        {"title": "Second supplier", "owner": risk_officer.pk, "due_at": "2030-01-01T09:00"},
+    )
+    action = TreatmentAction.objects.get()
+    client.post(f"/risks/actions/{action.pk}/status/", {"status": "done"})
+    client.post(f"/risks/{risk.pk}/review/", {"outcome": "rerated", "notes": "Better now"})
+    page = client.get(f"/risks/{risk.pk}/").content.decode()
+    assert Review.objects.get().notes == "Better now" and "Better now" in page
+    assert "Review overdue" not in page and "Done" in page
+
+
+@pytest.mark.parametrize("url", ["/risks/new/", "/risks/import/"])
+def test_readers_cannot_open_the_writers_pages(client, responder, matrix, url):
+    client.force_login(responder)
+    assert client.get(url).status_code == 403
+
+
+def test_the_heat_map_links_each_cell_to_the_register(client, executive, make_risk):
+    make_risk(likelihood=4, impact=5)
+    client.force_login(executive)
+    page = client.get("/risks/heatmap/").content.decode()
+    assert "/risks/?rating=inherent&amp;likelihood=4&amp;impact=5" in page
+    assert client.get("/risks/heatmap/?rating=residual").status_code == 200
+
+
+def test_import_preview_then_import_for_real(client, risk_officer, make_risk):
+    risk = make_risk()
+    client.force_login(risk_officer)
+    content = client.get("/risks/export/csv/").content.replace(b"Key supplier", b"Main supplier")
+    file = SimpleUploadedFile("register.csv", content)
+    response = client.post("/risks/import/", {"file": file, "dry_run": "on"})
+    page = client.get(response.url).content.decode()
+    assert "0 to create, 1 to update" in page and "Import for real" in page
+    risk.refresh_from_db()
+    assert risk.title.startswith("Key")
+    response = client.post(response.url)
+    risk.refresh_from_db()
+    assert risk.title.startswith("Main") and "Written." in client.get(response.url).content.decode()
