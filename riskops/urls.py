@@ -22,8 +22,8 @@ router.register("risks", RiskViewSet, basename="api-risk")
 router.register("risk-actions", ActionViewSet, basename="api-risk-action")
 router.register("risk-imports", ImportJobViewSet, basename="api-risk-import")
 router.register("risk-categories", CategoryViewSet, basename="api-risk-category")
-router.register("incidents", IncidentViewSet, basename="incident")
-router.register("tasks", TaskViewSet, basename="task")
+router.register("incidents", IncidentViewSet, basename="api-incident")
+router.register("tasks", TaskViewSet, basename="api-task")
 router.register("playbooks", PlaybookViewSet, basename="playbook")
 
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("risks/", include("risks.urls")),
     path("playbooks/", include("playbooks.urls")),
+    path("incidents/", include("incidents.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,96 @@
+"""Forms of the incident pages. They only read the input; the services judge it."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from incidents import page_queries
+from people.models import Team, User
+
+SEVERITIES = [
+    (1, _("1 — critical")),
+    (2, _("2 — major")),
+    (3, _("3 — moderate")),
+    (4, _("4 — minor")),
+]
+
+
+class DeclareForm(forms.Form):
+    """Empty values reach the service, whose field-level errors are shown next to the fields."""
+
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    severity = forms.TypedChoiceField(
+        label=_("Severity"),
+        choices=[("", "—"), *SEVERITIES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    playbook = forms.ModelChoiceField(
+        label=_("Playbook"),
+        queryset=page_queries.published_playbooks(),
+        required=False,
+        help_text=_("Published playbooks only; the incident keeps this version."),
+    )
+    commander = forms.ModelChoiceField(
+        label=_("Commander"), queryset=page_queries.active_people(), required=False
+    )
+    drill = forms.BooleanField(
+        label=_("This is a drill"),
+        required=False,
+        help_text=_("An exercise: marked as a drill everywhere, and its clock may run faster."),
+    )
+    clock_rate = forms.IntegerField(
+        label=_("Clock rate"),
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 3600}),
+        help_text=_(
+            "Only for drills: every playbook offset is divided by it (60 = one hour of plan per minute). "
+            "A real incident runs at 1."
+        ),
+    )
+
+    def declaration(self) -> dict:
+        """The keyword arguments of `incident_declare`, from the cleaned data."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "severity": data["severity"],
+            "playbook_id": data["playbook"].pk if data["playbook"] else None,
+            "commander": data["commander"],
+            "drill": data["drill"],
+            "clock_rate": data["clock_rate"] if data["clock_rate"] is not None else 1,
+        }
+
+
+class PartyField(forms.CharField):
+    """A team or a person, written "team:<id>" or "user:<id>"; blank means no change."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        kind, _sep, pk = value.partition(":")
+        model = {"team": Team, "user": User}.get(kind)
+        found = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+        if found is None or (kind == "user" and not found.is_active):
+            raise ValidationError(_("Choose a team or an active person from the list."))
+        return {kind: found}
+
+
+class ReassignForm(forms.Form):
+    responsible = PartyField(label=_("New Responsible"), required=False)
+    accountable = PartyField(label=_("New Accountable"), required=False)
+    due_at = forms.DateTimeField(label=_("New due time"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+    def reassignment(self) -> dict:
+        """The keyword arguments of `task_reassign`: only what was given changes."""
+        data = self.cleaned_data
+        return {
+            "responsible": [data["responsible"]] if data["responsible"] else None,
+            "accountable": data["accountable"],
+            "due_at": data["due_at"],
+            "reason": data["reason"],
+        }

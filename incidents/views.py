@@ -1,0 +1,213 @@
+"""Incident pages: the list, the declare form, the war room (and its live fragments), my tasks.
+
+Each action is a POST form that checks permission and calls one service. An illegal move (409)
+or bad input (400) re-renders the page with the message and that status; nothing is written.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from incidents import page_queries, selectors, services
+from incidents.forms import DeclareForm, ReassignForm
+from incidents.models import Incident, IncidentStatus, Task, TaskState
+from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS
+from riskops.api_errors import InvalidTransition
+
+PAGE_SIZE = 50
+FRAGMENTS = {"header", "board", "timeline"}
+
+
+@login_required
+def incident_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in IncidentStatus.values else ""
+    incidents = selectors.incident_list(user=request.user, status=status or None)
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "page": Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page")),
+            "statuses": IncidentStatus.choices,
+            "status": status,
+            "live_statuses": LIVE_STATUSES,
+        },
+    )
+
+
+@login_required
+def incident_declare(request):
+    form = DeclareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_declare(declared_by=request.user, **form.declaration())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("incident-detail", incident_id=incident.pk)
+    status = 400 if form.errors else 200
+    return render(request, "incidents/declare.html", {"form": form}, status=status)
+
+
+def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) -> dict:
+    person = page_queries.viewer(request.user)
+    try:
+        room = page_queries.war_room(user=person, incident_id=incident_id)
+    except Incident.DoesNotExist as error:
+        raise Http404 from error
+    incident = room.incident
+    for task in room.tasks_by_id.values():
+        task.moves = TASK_TRANSITIONS[task.state]
+        task.may_work = selectors.may_work_on(person, task)
+        task.may_reassign = task.state not in {TaskState.DONE, TaskState.SKIPPED} and selectors.may_reassign(
+            person, task
+        )
+    current = incident.current_tier.starts_after
+    context = {
+        "incident": incident,
+        "columns": room.columns,
+        "may_command": selectors.may_command(person, incident),
+        "incident_moves": INCIDENT_TRANSITIONS[incident.status],
+        "has_next_tier": any(column.tier.starts_after > current for column in room.columns),
+        "is_live": incident.status in LIVE_STATUSES,
+        "parties": {"teams": list(page_queries.teams()), "people": list(page_queries.active_people())},
+    }
+    if with_timeline:
+        context["timeline"] = page_queries.timeline_newest_first(
+            incident=incident, tasks_by_id=room.tasks_by_id
+        )
+    return context
+
+
+def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
+    context = _war_room_context(request, incident_id)
+    context.update(error=error, failed_task=failed_task)
+    return render(request, "incidents/war_room.html", context, status=status)
+
+
+@login_required
+def incident_detail(request, incident_id: int):
+    return _war_room(request, incident_id)
+
+
+@login_required
+def incident_fragment(request, incident_id: int, part: str):
+    """One section of the war room alone, for the page to swap in when a live event arrives."""
+    if part not in FRAGMENTS:
+        raise Http404
+    context = _war_room_context(request, incident_id, with_timeline=part == "timeline")
+    return render(request, f"incidents/war_room/{part}.html", context)
+
+
+def _visible_task(request, task_id: int) -> Task:
+    try:
+        return selectors.tasks_visible_to(request.user).select_related("incident").get(pk=task_id)
+    except Task.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _visible_incident(request, incident_id: int) -> Incident:
+    try:
+        return selectors.incidents_visible_to(request.user).get(pk=incident_id)
+    except Incident.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _outcome(request, incident_id: int, call, *, task_id: int | None = None):
+    """Runs one service call; back to where the person was, or the page again with the error."""
+    from_my_tasks = request.POST.get("from") == "my-tasks"
+    try:
+        call()
+    except InvalidTransition as error:
+        status, message = 409, error.detail
+    except ValidationError as error:
+        status, message = 400, " ".join(error.messages)
+    else:
+        if from_my_tasks:
+            return redirect("my-tasks")
+        anchor = f"#task-{task_id}" if task_id else ""
+        return redirect(reverse("incident-detail", args=[incident_id]) + anchor)
+    if from_my_tasks:
+        return _my_tasks(request, status=status, error=message, failed_task=task_id)
+    return _war_room(request, incident_id, status=status, error=message, failed_task=task_id)
+
+
+TASK_ACTIONS = {"acknowledge", "complete", "skip", "reassign"}
+
+
+@login_required
+@require_POST
+def task_action(request, task_id: int, action: str):
+    if action not in TASK_ACTIONS:
+        raise Http404
+    task = _visible_task(request, task_id)
+    person = page_queries.viewer(request.user)
+    allowed = selectors.may_reassign if action == "reassign" else selectors.may_work_on
+    if not allowed(person, task):
+        raise PermissionDenied
+    by = request.user
+
+    def call():
+        if action == "acknowledge":
+            services.task_acknowledge(task_id=task.pk, by=by)
+        elif action == "complete":
+            services.task_complete(task_id=task.pk, by=by, note=request.POST.get("note", ""))
+        elif action == "skip":
+            services.task_skip(task_id=task.pk, by=by, reason=request.POST.get("reason", ""))
+        else:
+            form = ReassignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            services.task_reassign(task_id=task.pk, by=by, **form.reassignment())
+
+    return _outcome(request, task.incident_id, call, task_id=task.pk)
+
+
+INCIDENT_ACTIONS = {"advance-tier", "stabilize", "resolve", "close", "reopen", "update"}
+
+
+@login_required
+@require_POST
+def incident_action(request, incident_id: int, action: str):
+    if action not in INCIDENT_ACTIONS:
+        raise Http404
+    incident = _visible_incident(request, incident_id)
+    if action != "update" and not selectors.may_command(request.user, incident):
+        raise PermissionDenied
+    by, pk = request.user, incident.pk
+    calls = {
+        "advance-tier": lambda: services.incident_advance_tier(incident_id=pk, by=by),
+        "stabilize": lambda: services.incident_stabilize(incident_id=pk, by=by),
+        "resolve": lambda: services.incident_resolve(incident_id=pk, by=by),
+        "close": lambda: services.incident_close(incident_id=pk, by=by),
+        "reopen": lambda: services.incident_reopen(
+            incident_id=pk, by=by, reason=request.POST.get("reason", "")
+        ),
+        "update": lambda: services.incident_post_update(
+            incident_id=pk, by=by, body=request.POST.get("body", "")
+        ),
+    }
+    return _outcome(request, pk, calls[action])
+
+
+def _my_tasks(request, *, status: int = 200, error: str = "", failed_task=None):
+    person = page_queries.viewer(request.user)
+    tasks = list(page_queries.my_tasks(user=person))
+    for task in tasks:
+        task.moves = TASK_TRANSITIONS[task.state]
+        task.may_work = selectors.may_work_on(person, task)
+    return render(
+        request,
+        "incidents/my_tasks.html",
+        {"tasks": tasks, "error": error, "failed_task": failed_task},
+        status=status,
+    )
+
+
+@login_required
+def my_tasks(request):
+    return _my_tasks(request)
