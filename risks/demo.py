@@ -25,7 +25,7 @@ RISKS = [
         (3, 4),
         (2, 3),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Public-opinion crisis after a product complaint · 产品投诉引发舆情危机",
         "A defective batch reaches customers · 缺陷批次流入市场",
@@ -38,7 +38,7 @@ RISKS = [
         (3, 4),
         (2, 2),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Operating cash flow negative two quarters running · 经营现金流连续两季为负",
         "Slow receivables and rising inventory · 回款变慢、库存上升",
@@ -51,7 +51,7 @@ RISKS = [
         (2, 4),
         (1, 3),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Daily active users swing more than 15 % · 日活波动超过 15%",
         "A competitor's campaign; an unpopular app update · 竞品活动；不受欢迎的版本更新",
@@ -64,7 +64,7 @@ RISKS = [
         (3, 3),
         (2, 2),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "User-health index below 65 for three weeks · 用户健康度连续三周低于 65",
         "Service quality complaints pile up · 服务质量投诉累积",
@@ -77,7 +77,7 @@ RISKS = [
         (2, 3),
         (1, 3),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Core system outage · 核心系统宕机",
         "Single data centre, untested failover · 单一机房，故障切换未演练",
@@ -90,7 +90,7 @@ RISKS = [
         (2, 4),
         (1, 4),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Inventory turnover days 15 % above benchmark · 库存周转天数高于基准 15%",
         "Over-ordering for a season that sold badly · 旺季备货过量、销售不佳",
@@ -103,7 +103,7 @@ RISKS = [
         (2, 3),
         (2, 2),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Supplier concentration above threshold · 供应商集中度超标",
         "Three suppliers carry 80 % of purchases · 三家供应商占采购额 80%",
@@ -113,10 +113,10 @@ RISKS = [
         "internal",
         "buyer",
         (3, 4),
-        (3, 3),
+        (3, 4),
         (2, 2),
         "transfer",
-    ),  # fmt: skip
+    ),
     (
         "Personal-information protection non-compliance · 个人信息保护合规风险",
         "Consent records incomplete · 用户授权记录不完整",
@@ -129,7 +129,7 @@ RISKS = [
         (2, 3),
         (1, 3),
         "mitigate",
-    ),  # fmt: skip
+    ),
     (
         "Key-person dependency in the crisis team · 危机小组关键人员依赖",
         "Only one person knows the escalation contacts · 只有一人掌握升级联系人",
@@ -142,7 +142,7 @@ RISKS = [
         (2, 2),
         (1, 2),
         "accept",
-    ),  # fmt: skip
+    ),
 ]
 
 

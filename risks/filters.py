@@ -15,10 +15,17 @@ class RegisterFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=ANY + Level.choices, required=False)
     residual_level = forms.ChoiceField(label=_("Residual level"), choices=ANY + Level.choices, required=False)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), to_field_name="key", required=False
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="key",
+        required=False,
+        empty_label="—",
     )
     owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=User.objects.filter(is_active=True).order_by("username"), required=False
+        label=_("Owner"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+        empty_label="—",
     )
     status = forms.ChoiceField(label=_("Status"), choices=ANY + RiskStatus.choices, required=False)
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)

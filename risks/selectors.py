@@ -18,6 +18,7 @@ ORDERINGS = {
     "owner": "owner__username",
     "category": "category__position",
 }
+MATRIX_BULK = ["matrix__likelihood", "matrix__impact", "matrix__levels", "matrix__grid"]
 LEVEL_SORT = ["low", "medium", "high", "critical"]
 
 
@@ -71,27 +72,25 @@ def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> Qu
         if term.upper().startswith("R-") and term[2:].isdigit():
             query |= Q(number=int(term[2:]))
         risks = risks.filter(query)
-    risks = risks.annotate(
-        level_rank=_level_rank("level"),
-        residual_level_rank=_level_rank("residual_level"),
-        score_value=F("likelihood") * F("impact"),
-    )
-    return risks.order_by(*_ordering(filters.ordering))
+    return _ordered(risks, filters.ordering)
 
 
-def _ordering(ordering: str) -> list[str]:
+def _ordered(risks: QuerySet[Risk], ordering: str) -> QuerySet[Risk]:
     descending = ordering.startswith("-")
     key = ordering.lstrip("-")
     if key not in ORDERINGS:
         key, descending = "ref", False
     sign = "-" if descending else ""
     if key in {"level", "residual_level"}:
-        # Severity order, not alphabetical: the score within a level breaks ties.
-        rank = "likelihood" if key == "level" else "residual_likelihood"
-        return [f"{sign}{key}_rank", f"{sign}{rank}", "number"]
+        # Severity order, not alphabetical: the likelihood within a level breaks ties.
+        likelihood = "likelihood" if key == "level" else "residual_likelihood"
+        risks = risks.annotate(level_rank=_level_rank(key))
+        return risks.order_by(f"{sign}level_rank", f"{sign}{likelihood}", "number")
     if key == "score":
-        return [f"{sign}score_value", "number"]
-    return [f"{sign}{ORDERINGS[key]}", "number"]
+        return risks.annotate(score_value=F("likelihood") * F("impact")).order_by(
+            f"{sign}score_value", "number"
+        )
+    return risks.order_by(f"{sign}{ORDERINGS[key]}", "number")
 
 
 def _level_rank(field: str) -> Case:
