@@ -2,7 +2,9 @@
 
 Starts a private redis-server when REDIS_URL is unset, prepares the database (migrate,
 demo data once, an administrator), then runs the ASGI server, a Celery worker and Celery
-beat as child processes. Ctrl-C or SIGTERM stops every child and its own children.
+beat as child processes, and starts a child again if it exits by itself (as a supervisor
+would: a Celery worker exits when Redis vanishes under it). Ctrl-C or SIGTERM stops every
+child and its own children.
 """
 
 import contextlib
@@ -18,6 +20,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RISKOPS_VAR_DIR", BASE_DIR / "var"))
 PYTHON = sys.executable
 STOP_GRACE_SECONDS = 10
+# A child that exits this many times within RESTART_WINDOW seconds is broken: stop everything.
+MAX_RESTARTS = 5
+RESTART_WINDOW = 60
 
 
 def manage(*args: str) -> None:
@@ -32,6 +37,8 @@ class Launcher:
     def __init__(self, port: int):
         self.port = port
         self.children: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, tuple[str, ...]] = {}
+        self.restarts: dict[str, list[float]] = {}
         self.redis = None
         self.stopping = False
 
@@ -48,7 +55,25 @@ class Launcher:
 
     def spawn(self, name: str, *command: str) -> None:
         # Each child leads its own process group, so stopping it stops its own children too.
+        self.commands[name] = command
         self.children[name] = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+
+    def restart_exited(self) -> bool:
+        """Starts exited children again; False when one keeps exiting."""
+        for name in list(self.children):
+            if self.children[name].poll() is None:
+                continue
+            now = time.monotonic()
+            recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW] + [now]
+            self.restarts[name] = recent
+            if len(recent) > MAX_RESTARTS:
+                say(f"the {name} process keeps exiting; stopping everything")
+                return False
+            say(f"the {name} process exited (code {self.children[name].returncode}); starting it again")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.children[name].pid, signal.SIGKILL)  # whatever it left behind
+            self.spawn(name, *self.commands[name])
+        return True
 
     def start_processes(self) -> None:
         workers = os.environ.get("CELERY_CONCURRENCY", "2")
@@ -105,16 +130,10 @@ class Launcher:
                         return True
             except OSError:
                 pass
-            if self.dead_child():
+            if not self.restart_exited():
                 return False
             time.sleep(0.5)
         return False
-
-    def dead_child(self) -> str | None:
-        for name, process in self.children.items():
-            if process.poll() is not None:
-                return name
-        return None
 
     def stop(self, *_signal) -> None:
         self.stopping = True
@@ -155,8 +174,7 @@ class Launcher:
             elif not self.stopping:
                 say("RiskOps did not become healthy; see the log above")
             while not self.stopping:
-                if name := self.dead_child():
-                    say(f"the {name} process exited; stopping everything")
+                if not self.restart_exited():
                     return 1
                 time.sleep(0.5)
             return 0

@@ -93,3 +93,36 @@ def test_run_comes_up_healthy_on_embedded_defaults_and_stops_every_child(tmp_pat
     assert "created administrator 'admin' with password" in output
     time.sleep(0.5)
     assert processes_marked(marker) == [], "a child process outlived the launcher"
+
+
+def test_the_launcher_starts_a_crashed_worker_again(tmp_path):
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update({"PORT": str(port), "RISKOPS_VAR_DIR": str(tmp_path)})
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "riskops.launcher"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}/healthz", launcher)
+        workers = [
+            pid
+            for pid in processes_marked(f"RISKOPS_VAR_DIR={tmp_path}")
+            if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes() and pid != launcher.pid
+        ]
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(2)
+        wait_for_health(f"http://127.0.0.1:{port}/healthz", launcher)
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        output, _ = launcher.communicate(timeout=60)
+    assert "the worker process exited" in output and "starting it again" in output

@@ -1,0 +1,151 @@
+"""Timers on the real broker and real workers: killed workers, a restarted Redis, racing workers.
+
+These few tests wait in real time (seconds); everything else controls time by passing `now`.
+A drill at clock rate 3600 turns the plan's hours into seconds: tier 1's task is due at 2 s
+and escalates at 3 s and 4 s, tier 2 starts at 6 s, tier 3 at 48 s.
+"""
+
+import datetime as dt
+import time
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from incidents import services
+from incidents.models import Incident, TimelineEntry, Timer, TimerState
+from incidents.services.timers import dispatch
+from riskops.embedded_redis import EmbeddedRedis
+from tests.incidents.stack import Stack, wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+FIRST_EIGHT_SECONDS = 4  # T1's three escalation levels and T2's start
+
+
+@pytest.fixture
+def redis(tmp_path):
+    with EmbeddedRedis(tmp_path / "redis") as server:
+        yield server
+
+
+def publish_to(url: str) -> None:
+    """Points this process's Celery producer at another broker (the pools reset as after a fork)."""
+    from riskops.celery import app
+
+    app.pool.force_close_all()
+    app.conf.broker_url = url
+    app._after_fork()
+
+
+@pytest.fixture
+def stack(redis, tmp_path):
+    from riskops.celery import app
+
+    suite_broker = app.conf.broker_url
+    publish_to(redis.url)
+    running = Stack(redis.url, tmp_path)
+    yield running
+    running.stop_all()
+    publish_to(suite_broker)
+
+
+def declare_drill(playbook, cast) -> Incident:
+    return services.incident_declare(
+        title="Drill: supplier fire",
+        severity=2,
+        playbook_id=playbook.pk,
+        commander=cast["commander"],
+        declared_by=cast["officer"],
+        drill=True,
+        clock_rate=3600,
+    )
+
+
+def fired_due_by(incident: Incident, seconds: float):
+    limit = incident.declared_at + dt.timedelta(seconds=seconds)
+    return Timer.objects.filter(incident=incident, due_at__lte=limit)
+
+
+def assert_each_fired_once(incident: Incident, seconds: float) -> None:
+    timers = fired_due_by(incident, seconds)
+    assert {timer.state for timer in timers} == {TimerState.FIRED}, list(
+        timers.values("kind", "level", "state")
+    )
+    effects = Counter(
+        (entry.type, entry.data.get("task"), entry.data.get("level"), entry.data.get("to"))
+        for entry in TimelineEntry.objects.filter(incident=incident).exclude(type="incident.declared")
+    )
+    assert all(count == 1 for count in effects.values()), effects
+    assert len(effects) == timers.count()
+
+
+def all_fired_by(incident: Incident, seconds: float):
+    return lambda: not fired_due_by(incident, seconds).filter(state=TimerState.PENDING).exists()
+
+
+def test_a_worker_killed_with_timers_pending_loses_none_and_doubles_none(stack, playbook, cast):
+    stack.worker("doomed")
+    stack.beat()
+    time.sleep(3)  # both up
+    incident = declare_drill(playbook, cast)
+    time.sleep(1)  # the worker now holds the ETA messages, unacknowledged
+    stack.kill("doomed")
+    stack.worker("survivor")
+    assert wait_until(all_fired_by(incident, 8), timeout=30, stack=stack), stack.log("survivor")
+    assert_each_fired_once(incident, 8)
+
+
+def test_redis_restarted_with_its_data_gone_the_sweep_fires_every_timer_once(stack, redis, playbook, cast):
+    stack.worker("worker")
+    stack.beat()
+    time.sleep(3)
+    incident = declare_drill(playbook, cast)
+    time.sleep(0.5)
+    redis.restart()  # every queued and held message is gone
+    assert wait_until(all_fired_by(incident, 8), timeout=40, stack=stack), stack.log("worker")[-3000:]
+    assert_each_fired_once(incident, 8)
+
+
+def test_two_workers_racing_on_the_same_timers_fire_each_once(stack, playbook, cast):
+    stack.worker("one")
+    stack.worker("two")
+    time.sleep(3)
+    incidents = [declare_drill(playbook, cast) for _ in range(5)]
+    timers = list(Timer.objects.filter(incident__in=incidents).values_list("pk", "due_at"))
+    for _ in range(3):  # every timer delivered three times, to whichever worker takes it
+        dispatch(timers)
+    for incident in incidents:
+        assert wait_until(all_fired_by(incident, 8), timeout=30)
+        assert_each_fired_once(incident, 8)
+
+
+def test_a_drill_at_clock_rate_3600_changes_tier_at_6_and_48_seconds(stack, playbook, cast):
+    stack.worker("worker")
+    stack.beat()
+    time.sleep(3)
+    incident = declare_drill(playbook, cast)
+    assert wait_until(
+        lambda: TimelineEntry.objects.filter(incident=incident, type="tier.changed").count() == 2, timeout=60
+    )
+    changes = TimelineEntry.objects.filter(incident=incident, type="tier.changed").order_by("seq")
+    offsets = [(entry.data["to"], (entry.at - incident.declared_at).total_seconds()) for entry in changes]
+    assert offsets[0][0] == "T2" and abs(offsets[0][1] - 6) <= 1, offsets
+    assert offsets[1][0] == "T3" and abs(offsets[1][1] - 48) <= 1, offsets
+    lateness = [(t.fired_at - t.due_at).total_seconds() for t in Timer.objects.filter(state=TimerState.FIRED)]
+    assert max(lateness) <= 1, lateness
+
+
+def test_resolving_cancels_everything_pending(stack, playbook, cast):
+    stack.worker("worker")
+    stack.beat()
+    time.sleep(3)
+    incident = declare_drill(playbook, cast)
+    services.incident_resolve(incident_id=incident.pk, by=cast["commander"])
+    time.sleep(8)
+    assert not Timer.objects.filter(incident=incident).exclude(state=TimerState.CANCELLED).exists()
+    assert list(TimelineEntry.objects.filter(incident=incident).values_list("type", flat=True)) == [
+        "incident.declared",
+        "incident.resolved",
+    ]
+    assert timezone.now() > incident.declared_at + dt.timedelta(seconds=6)
