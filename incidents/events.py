@@ -12,6 +12,8 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from incidents.models import TaskAssignment
+
 logger = logging.getLogger(__name__)
 
 # Timeline entry type → the contract's event type.
@@ -38,6 +40,10 @@ def incident_group(incident_id: int) -> str:
     return f"incident.{incident_id}"
 
 
+def team_group(team_id: int) -> str:
+    return f"team.{team_id}"
+
+
 def event_from_entry(entry) -> dict:
     return {
         "type": EVENT_TYPES.get(entry.type, "timeline.appended"),
@@ -53,19 +59,31 @@ def encode(event: dict) -> str:
 
 
 def publish_on_commit(entry) -> None:
-    transaction.on_commit(lambda: publish(entry.incident_id, encode(event_from_entry(entry))))
+    transaction.on_commit(lambda: publish(entry.incident_id, entry.seq, encode(event_from_entry(entry))))
 
 
-def publish(incident_id: int, text: str) -> None:
-    """Sends one encoded event to everyone watching; a Redis outage is logged, never raised."""
+def teams_involved(incident_id: int) -> list[int]:
+    """Teams named in any RACI of the incident's tasks: their team streams get its events."""
+    assignments = TaskAssignment.objects.filter(task__incident_id=incident_id, team__isnull=False)
+    return sorted(set(assignments.values_list("team_id", flat=True)))
+
+
+def publish(incident_id: int, seq: int, text: str) -> None:
+    """Sends one encoded event to everyone watching; a Redis outage is logged, never raised.
+
+    The message carries `seq` beside the encoded text so that receivers put events in order
+    without decoding them.
+    """
     layer = get_channel_layer()
-    message = {"type": "incident.event", "incident": incident_id, "text": text}
+    message = {"type": "incident.event", "incident": incident_id, "seq": seq, "text": text}
+    groups = [incident_group(incident_id), DASHBOARD_GROUP]
 
     async def send_all():
-        for group in (incident_group(incident_id), DASHBOARD_GROUP):
+        for group in groups:
             await layer.group_send(group, message)
 
     try:
+        groups += [team_group(team_id) for team_id in teams_involved(incident_id)]
         async_to_sync(send_all)()
     except Exception:  # noqa: BLE001 - clients resync from the timeline; the change is committed
         logger.warning("could not publish an event of incident %s", incident_id, exc_info=True)

@@ -1,3 +1,5 @@
 """WebSocket routes. Each app's consumers are listed here."""
 
-websocket_urlpatterns = []
+from live.routing import websocket_urlpatterns as live_routes
+
+websocket_urlpatterns = [*live_routes]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "playbooks",
     "risks",
     "incidents",
+    "live",
 ]
 
 MIDDLEWARE = [

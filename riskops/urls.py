@@ -37,6 +37,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("risks/", include("risks.urls")),
     path("playbooks/", include("playbooks.urls")),
+    path("", include("live.urls")),
     path("incidents/", include("incidents.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),
