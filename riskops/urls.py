@@ -24,7 +24,7 @@ router.register("risk-imports", ImportJobViewSet, basename="api-risk-import")
 router.register("risk-categories", CategoryViewSet, basename="api-risk-category")
 router.register("incidents", IncidentViewSet, basename="api-incident")
 router.register("tasks", TaskViewSet, basename="api-task")
-router.register("playbooks", PlaybookViewSet, basename="playbook")
+router.register("playbooks", PlaybookViewSet, basename="api-playbook")
 
 urlpatterns = [
     path("", home, name="home"),

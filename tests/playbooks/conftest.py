@@ -59,8 +59,3 @@ def spec(team, pr_team, lead):
         ],
     }
     return lambda: copy.deepcopy(base)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_urls(settings):
-    settings.ROOT_URLCONF = "tests.playbooks.urls_isolated"

@@ -45,7 +45,9 @@ def test_invalid_input_is_a_field_level_400_and_writes_nothing(api, risk_officer
     broken["steps"][0]["raci"]["accountable"] = None
     response = api.as_user(risk_officer).post("/api/v1/playbooks/", broken, format="json")
     assert response.status_code == 400
-    assert response.json() == {"steps": {"0": {"raci": {"accountable": ["Exactly one Accountable is required."]}}}}
+    assert response.json() == {
+        "steps": {"0": {"raci": {"accountable": ["Exactly one Accountable is required."]}}}
+    }
     assert not Playbook.objects.exists()
 
 
@@ -62,8 +64,18 @@ def test_permissions_per_role(api, make_user, spec, published, role):
         ("get", f"/api/v1/playbooks/{published.pk}/export/", None, reads),
         ("post", "/api/v1/playbooks/", spec(), 201 if writes else (403 if role else 401)),
         ("post", "/api/v1/playbooks/validate/", spec(), 200 if writes else (403 if role else 401)),
-        ("patch", f"/api/v1/playbooks/{published.pk}/", {"name": "New"}, 201 if writes else (403 if role else 401)),
-        ("post", f"/api/v1/playbooks/{published.pk}/retire/", None, 200 if writes else (403 if role else 401)),
+        (
+            "patch",
+            f"/api/v1/playbooks/{published.pk}/",
+            {"name": "New"},
+            201 if writes else (403 if role else 401),
+        ),
+        (
+            "post",
+            f"/api/v1/playbooks/{published.pk}/retire/",
+            None,
+            200 if writes else (403 if role else 401),
+        ),
     ]
     for method, url, data, expected in cases:
         response = getattr(api, method)(url, data, format="json")
@@ -86,7 +98,11 @@ def test_editing_a_published_version_over_the_api(api, risk_officer, published, 
     assert again.status_code == 409
 
     in_place = api.patch(f"/api/v1/playbooks/{draft['id']}/", {"category": "logistics"}, format="json")
-    assert (in_place.status_code, in_place.json()["id"], in_place.json()["category"]) == (200, draft["id"], "logistics")
+    assert (in_place.status_code, in_place.json()["id"], in_place.json()["category"]) == (
+        200,
+        draft["id"],
+        "logistics",
+    )
 
     response = api.post(f"/api/v1/playbooks/{draft['id']}/publish/")
     assert (response.status_code, response.json()["status"]) == (200, "published")
@@ -109,7 +125,9 @@ def test_list_filters(api, executive, published, spec, risk_officer):
     assert api.get("/api/v1/playbooks/?status=lost").status_code == 400
 
 
-def test_the_list_runs_a_constant_number_of_queries(api, executive, spec, risk_officer, django_assert_num_queries):
+def test_the_list_runs_a_constant_number_of_queries(
+    api, executive, spec, risk_officer, django_assert_num_queries
+):
     for number in range(6):
         playbook = spec()
         playbook["name"] = f"Plan {number}"
@@ -140,7 +158,11 @@ def test_preview_lays_the_plan_out_in_time(api, responder, published):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("declared_at=yesterday", "declared_at"), ("clock_rate=0", "clock_rate"), ("clock_rate=3601", "clock_rate")],
+    [
+        ("declared_at=yesterday", "declared_at"),
+        ("clock_rate=0", "clock_rate"),
+        ("clock_rate=3601", "clock_rate"),
+    ],
 )
 def test_preview_refuses_bad_parameters(api, responder, published, query, field):
     response = api.as_user(responder).get(f"/api/v1/playbooks/{published.pk}/preview/?{query}")

@@ -1,0 +1,113 @@
+"""The pages: library with filters, a playbook with tiers and its RACI chart, preview, editor."""
+
+import csv
+import io
+
+import pytest
+
+from people.demo import load as load_demo_people
+from people.models import Role, User
+from playbooks import demo
+from playbooks.models import Playbook, PlaybookStatus
+from playbooks.services import playbook_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library():
+    load_demo_people("Correct-Horse-42")
+    demo.load("unused")
+    return {p.category: p for p in Playbook.objects.all()}
+
+
+def test_the_library_filters_by_status_and_category(client, library):
+    client.force_login(User.objects.get(username="cfo"))  # executive, English
+    page = client.get("/playbooks/").content.decode()
+    assert "Supply-chain break three-level response" in page and "New playbook" not in page
+    page = client.get("/playbooks/?category=public-opinion").content.decode()
+    assert "golden 3 hours" in page and "Supply-chain break" not in page
+    assert "No playbooks match." in client.get("/playbooks/?status=draft").content.decode()
+
+
+def test_the_playbook_page_shows_tiers_and_the_raci_chart(client, library, django_assert_max_num_queries):
+    client.force_login(User.objects.get(username="logistics"))  # responder, English
+    playbook = library["supply-chain"]
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/playbooks/{playbook.pk}/")
+    page = response.content.decode()
+    assert page.count('class="pb-tier card"') == 3
+    chart = response.context["chart"]
+    labels = [party.label for party in chart.parties]
+    assert labels[0].startswith("Crisis management") and "Fang Chen · 陈芳" in labels
+    switch = next(row for row in chart.rows if row.step.title.startswith("切换至备用供应商池"))
+    assert switch.cells[labels.index("Supply chain · 供应链")] == "R"
+    assert switch.cells[labels.index("Fang Chen · 陈芳")] == "A"
+    assert switch.cells[labels.index("Finance · 财务")] == "C"
+    assert "Edit" not in page  # a responder reads
+
+
+def test_the_raci_chart_as_csv(client, library):
+    client.force_login(User.objects.get(username="ceo"))
+    playbook = library["public-opinion"]
+    response = client.get(f"/playbooks/{playbook.pk}/raci.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Tier", "Order", "Step"]
+    sop = next(row for row in rows if "Start the PR crisis SOP" in row[2])
+    assert sop[:2] == ["T2", "1"]
+    assert sorted(cell for cell in sop[3:] if cell) == ["A", "C", "I", "I", "R"]
+
+
+def test_the_preview_page_in_the_persons_time_zone(client, library):
+    client.force_login(User.objects.get(username="pr.lead"))  # Asia/Shanghai
+    playbook = library["public-opinion"]
+    page = client.get(
+        f"/playbooks/{playbook.pk}/preview/?declared_at=2026-05-04T08:00&clock_rate=60"
+    ).content.decode()
+    assert "2026-05-04 08:01:50" in page  # the PR SOP: 1 h 50 min of plan at 60× = 110 s
+    page = client.get(f"/playbooks/{playbook.pk}/preview/?clock_rate=0").content.decode()
+    assert "Give a whole number from 1 to 3600." in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.RISK_OFFICER, 200), (Role.ADMIN, 200), (Role.EXECUTIVE, 403), (Role.RESPONDER, 403)],
+)
+def test_only_risk_officers_and_admins_edit(client, make_user, library, role, status):
+    client.force_login(make_user(role))
+    playbook = library["technology"]
+    assert client.get("/playbooks/new/").status_code == status
+    assert client.get(f"/playbooks/{playbook.pk}/edit/").status_code == status
+    assert client.post(f"/playbooks/{playbook.pk}/retire/").status_code == (302 if status == 200 else 403)
+    playbook.refresh_from_db()
+    assert playbook.status == (PlaybookStatus.RETIRED if status == 200 else PlaybookStatus.PUBLISHED)
+
+
+def test_publish_from_the_page(client, risk_officer, spec):
+    draft = playbook_create(spec=spec(), created_by=risk_officer)
+    client.force_login(risk_officer)
+    response = client.post(f"/playbooks/{draft.pk}/publish/", follow=True)
+    assert "Published." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PlaybookStatus.PUBLISHED
+    response = client.post(f"/playbooks/{draft.pk}/publish/", follow=True)
+    assert "cannot become published" in response.content.decode()
+
+
+def test_pages_need_a_sign_in(client, library):
+    assert client.get("/playbooks/").status_code == 302
+
+
+def test_the_library_speaks_chinese(client, library):
+    client.force_login(User.objects.get(username="ceo"))  # 王伟 reads Chinese
+    page = client.get("/playbooks/").content.decode()
+    assert "预案库" in page and "已发布" in page
+
+
+def test_page_url_names_are_the_pages_not_the_api():
+    from django.urls import reverse
+
+    assert (reverse("playbook-list"), reverse("playbook-detail", args=[7])) == (
+        "/playbooks/",
+        "/playbooks/7/",
+    )
