@@ -63,3 +63,44 @@ async def sockets():
     yield Opener()
     for communicator in opened:
         await communicator.disconnect()
+
+
+@pytest.fixture
+def asgi_servers(transactional_db, tmp_path):
+    """`asgi_servers.start()` → a Uvicorn process on the test database; all stopped afterwards."""
+    from tests.live.servers import AsgiServer
+
+    started = []
+
+    class Servers:
+        def start(self, kind="uvicorn", port=None):
+            server = AsgiServer(tmp_path, kind=kind, port=port).start()
+            started.append(server)
+            return server
+
+    yield Servers()
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def page_on(browser):
+    """`page_on(server, user)` → a Playwright page signed in as that person on that server."""
+    from tests.conftest import PASSWORD
+
+    contexts = []
+
+    def open_page(server, user):
+        context = browser.new_context(locale="zh-CN" if user.language == "zh-hans" else "en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server.url}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_url(f"{server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,119 @@
+"""The dashboard and a team's page in Chromium, on a real ASGI server: they change without reload."""
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from incidents import services
+from people.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WITHIN_A_SECOND = 1000
+
+
+@pytest.fixture
+def late_drill(playbook, cast):
+    """A drill declared 3 hours ago: its tier-1 step (due after 2 h) is overdue."""
+    return services.incident_declare(
+        title="Plant fire drill",
+        severity=1,
+        playbook_id=playbook.pk,
+        commander=cast["commander"],
+        declared_by=cast["officer"],
+        drill=True,
+        now=timezone.now() - dt.timedelta(hours=3),
+    )
+
+
+def elsewhere(function, *args, **kwargs):
+    """Runs a change in another thread: Playwright keeps an event loop in this one, and a change
+    publishes its event with async_to_sync, which refuses to run beside a loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def row(page, incident):
+    return page.locator(f"tr[data-incident='{incident.pk}']")
+
+
+def test_a_task_completed_through_the_api_shows_on_the_dashboard_within_a_second(
+    asgi_servers, page_on, late_drill, cast, api, screenshot_dir
+):
+    server = asgi_servers.start()
+    page = page_on(server, cast["ceo"])
+    page.goto(f"{server.url}/dashboard/")
+    expect(page.locator("[data-live-indicator]")).to_have_attribute("data-state", "live")
+    expect(row(page, late_drill).locator("[data-overdue]")).to_have_text("1")
+    expect(row(page, late_drill).locator(".badge.drill")).to_be_visible()
+    expect(page.locator("table.live-heatmap td")).to_have_count(25)
+    page.screenshot(path=screenshot_dir / "live-dashboard-en.png", full_page=True)
+
+    task = late_drill.tasks.get(title="Switch to the backup-supplier pool")
+    response = elsewhere(
+        api.as_user(cast["buyer"]).post, f"/api/v1/tasks/{task.pk}/complete/", {"note": "ok"}, format="json"
+    )
+    assert response.status_code == 200
+    expect(row(page, late_drill).locator("[data-overdue]")).to_have_text("0", timeout=WITHIN_A_SECOND)
+    expect(page.locator("[data-figure='overdue']")).to_have_text("0", timeout=WITHIN_A_SECOND)
+
+
+def test_a_drills_tier_change_appears_live_in_chinese(
+    asgi_servers, page_on, late_drill, cast, api, screenshot_dir
+):
+    cast["officer"].language = "zh-hans"
+    cast["officer"].save()
+    server = asgi_servers.start()
+    page = page_on(server, cast["officer"])
+    page.goto(f"{server.url}/dashboard/")
+    expect(page.locator("h1")).to_have_text("高管驾驶舱")
+    expect(page.locator("[data-live-indicator] .label")).to_have_text("实时")
+    expect(row(page, late_drill).locator("[data-tier]")).to_contain_text("T1")
+
+    response = elsewhere(
+        api.as_user(cast["commander"]).post, f"/api/v1/incidents/{late_drill.pk}/advance-tier/"
+    )
+    assert response.status_code == 200
+    expect(row(page, late_drill).locator("[data-tier]")).to_contain_text("T2", timeout=WITHIN_A_SECOND)
+    expect(page.locator("table.live-heatmap")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "live-dashboard-zh.png", full_page=True)
+
+
+def test_the_page_recovers_after_the_server_drops_the_socket(asgi_servers, page_on, late_drill, cast):
+    server = asgi_servers.start()
+    page = page_on(server, cast["ceo"])
+    page.goto(f"{server.url}/dashboard/")
+    indicator = page.locator("[data-live-indicator]")
+    expect(indicator).to_have_attribute("data-state", "live")
+
+    server.stop()
+    expect(indicator).to_have_attribute("data-state", "offline")
+    elsewhere(services.incident_advance_tier, incident_id=late_drill.pk, by=cast["commander"])  # missed
+    asgi_servers.start(port=server.port)
+    expect(indicator).to_have_attribute("data-state", "live", timeout=20_000)
+    expect(row(page, late_drill).locator("[data-tier]")).to_contain_text("T2")
+
+    task = late_drill.tasks.get(title="Switch to the backup-supplier pool")
+    elsewhere(services.task_complete, task_id=task.pk, by=cast["buyer"])
+    expect(row(page, late_drill).locator("[data-overdue]")).to_have_text("0", timeout=WITHIN_A_SECOND)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_team_page_shows_what_is_ours_now(
+    asgi_servers, page_on, late_drill, cast, make_user, language, screenshot_dir
+):
+    member = make_user(Role.RESPONDER, teams=[cast["supply"]], language=language)
+    server = asgi_servers.start()
+    page = page_on(server, member)
+    page.goto(f"{server.url}/teams/{cast['supply'].pk}/now/")
+    expect(page.locator("[data-live-indicator]")).to_have_attribute("data-state", "live")
+    tasks = page.locator("tr[data-task]")
+    expect(tasks).to_have_count(1)
+    page.screenshot(path=screenshot_dir / f"live-team-now-{language}.png", full_page=True)
+
+    task = late_drill.tasks.get(title="Switch to the backup-supplier pool")
+    elsewhere(services.task_complete, task_id=task.pk, by=cast["buyer"])
+    expect(tasks).to_have_count(0, timeout=WITHIN_A_SECOND)
