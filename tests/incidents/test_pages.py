@@ -1,18 +1,418 @@
-"""The incident pages: list, declare form, war room and its fragments, my tasks."""
+"""The incident pages: who sees what, the declare form, actions through the pages, query counts."""
+
+import datetime as dt
+import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from incidents import services
+from incidents.models import Incident, IncidentStatus, TaskState, TimelineEntry
+from playbooks.services import playbook_create, playbook_publish
+from tests.incidents.conftest import three_tier_spec
 
 pytestmark = pytest.mark.django_db
 
+PAGE_USERS = ["commander", "buyer", "pr_lead", "outsider", "ceo", "officer", "admin"]
 
-def test_every_page_opens_for_the_commander(client, incident, cast):
-    client.force_login(cast["commander"])
-    for url in [
-        reverse("incident-list"),
+
+@pytest.fixture
+def pool_task(incident):
+    return incident.tasks.get(title="Switch to the backup-supplier pool")
+
+
+@pytest.fixture
+def as_user(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def war_room(incident):
+    return reverse("incident-detail", args=[incident.pk])
+
+
+def task_url(task, action):
+    return reverse("task-action", args=[task.pk, action])
+
+
+def incident_url(incident, action):
+    return reverse("incident-action", args=[incident.pk, action])
+
+
+# --- who may open what -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("commander", 200),
+        ("buyer", 200),  # Responsible through the supply-chain team
+        ("pr_lead", 200),  # Consulted by name
+        ("outsider", 404),
+        ("ceo", 200),
+        ("officer", 200),
+        ("admin", 200),
+    ],
+)
+@pytest.mark.parametrize("part", [None, "header", "board", "timeline"])
+def test_the_war_room_and_its_fragments_per_role(as_user, cast, incident, who, status, part):
+    url = war_room(incident) if part is None else reverse("incident-fragment", args=[incident.pk, part])
+    assert as_user(cast[who]).get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    "url_name", ["incident-list", "incident-declare", "my-tasks", "incident-detail", "incident-fragment"]
+)
+def test_anonymous_people_are_sent_to_sign_in(client, incident, url_name):
+    args = {"incident-detail": [incident.pk], "incident-fragment": [incident.pk, "board"]}.get(url_name, [])
+    response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_an_unknown_fragment_is_404(as_user, cast, incident):
+    assert as_user(cast["admin"]).get(f"/incidents/{incident.pk}/nonsense/").status_code == 404
+
+
+def test_the_list_shows_only_visible_incidents_live_first_with_drills_marked(
+    as_user, cast, playbook, incident
+):
+    drill = services.incident_declare(
+        title="Tabletop exercise",
+        severity=3,
+        playbook_id=playbook.pk,
+        commander=cast["outsider"],
+        declared_by=cast["officer"],
+        drill=True,
+        clock_rate=60,
+    )
+    services.incident_resolve(incident_id=incident.pk, by=cast["commander"])
+
+    page = as_user(cast["officer"]).get(reverse("incident-list")).content.decode()
+    assert page.index("Tabletop exercise") < page.index("Main supplier plant fire")  # live first
+    assert page.count('class="badge drill"') == 1
+
+    page = as_user(cast["buyer"]).get(reverse("incident-list")).content.decode()
+    assert "Main supplier plant fire" in page and "Tabletop exercise" in page  # named in both RACIs
+
+    page = as_user(cast["outsider"]).get(reverse("incident-list")).content.decode()
+    assert "Tabletop exercise" in page and "Main supplier plant fire" not in page  # commands only the drill
+
+    page = as_user(cast["officer"]).get(reverse("incident-list"), {"status": "resolved"}).content.decode()
+    assert "Main supplier plant fire" in page and "Tabletop exercise" not in page
+    assert drill.drill
+
+
+def test_the_list_costs_the_same_queries_for_one_or_many_incidents(
+    as_user, cast, playbook, incident, django_assert_num_queries
+):
+    client = as_user(cast["officer"])
+    client.get(reverse("incident-list"))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("incident-list"))
+    for number in range(5):
+        services.incident_declare(
+            title=f"Another {number}",
+            severity=2,
+            playbook_id=playbook.pk,
+            commander=cast["commander"],
+            declared_by=cast["officer"],
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(reverse("incident-list"))
+
+
+def test_times_are_shown_in_the_viewers_time_zone(as_user, cast, incident):
+    viewer = cast["ceo"]
+    viewer.timezone = "Asia/Shanghai"
+    viewer.save()
+    page = as_user(viewer).get(war_room(incident)).content.decode()
+    declared = incident.declared_at.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert f'datetime="{declared.isoformat()}"' in page
+    assert declared.strftime("%Y-%m-%d %H:%M") in page
+
+
+# --- which buttons each person is shown -------------------------------------------------------
+
+
+def buttons(page: str) -> set[str]:
+    names = ["acknowledge", "complete", "skip", "reassign", "advance-tier", "stabilize", "resolve", "close"]
+    return {name for name in names if f'name="{name}"' in page}
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [
+        (
+            "commander",
+            {"acknowledge", "complete", "skip", "reassign", "advance-tier", "stabilize", "resolve"},
+        ),
+        ("admin", {"acknowledge", "complete", "skip", "reassign", "advance-tier", "stabilize", "resolve"}),
+        ("buyer", {"acknowledge", "complete", "skip", "reassign"}),  # R and A of T1 through their team
+        ("pr_lead", {"skip", "reassign"}),  # Accountable of a pending T2 task; only Consulted in T1
+        ("ceo", set()),
+        ("officer", set()),
+    ],
+)
+def test_each_person_sees_only_the_buttons_they_may_use(as_user, cast, incident, who, shown):
+    assert buttons(as_user(cast[who]).get(war_room(incident)).content.decode()) == shown
+
+
+def test_the_commander_sees_close_and_reopen_once_resolved(as_user, cast, incident):
+    services.incident_resolve(incident_id=incident.pk, by=cast["commander"])
+    page = as_user(cast["commander"]).get(war_room(incident)).content.decode()
+    assert {"close"} <= buttons(page) and 'name="reopen"' in page
+    assert not {"advance-tier", "stabilize", "resolve"} & buttons(page)
+
+
+# --- the declare form -------------------------------------------------------------------------
+
+
+def test_declaring_a_drill_from_the_form_opens_its_war_room(as_user, cast, playbook):
+    response = as_user(cast["officer"]).post(
         reverse("incident-declare"),
-        reverse("my-tasks"),
-        reverse("incident-detail", args=[incident.pk]),
-        reverse("incident-fragment", args=[incident.pk, "board"]),
-    ]:
-        assert client.get(url).status_code == 200, url
+        {
+            "title": "Rehearsal",
+            "severity": "2",
+            "playbook": playbook.pk,
+            "commander": cast["commander"].pk,
+            "drill": "on",
+            "clock_rate": "60",
+        },
+    )
+    incident = Incident.objects.get()
+    assert response.status_code == 302 and response.url == war_room(incident)
+    assert (incident.drill, incident.clock_rate, incident.declared_by) == (True, 60, cast["officer"])
+    assert incident.tasks.filter(state=TaskState.OPEN).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"title": "", "severity": "", "commander": ""}, {"title", "severity", "commander"}),
+        ({"clock_rate": "60"}, {"clock_rate"}),  # a fast clock on a real incident
+        ({"drill": "on", "clock_rate": "3601"}, {"clock_rate"}),
+        ({"clock_rate": "fast"}, {"clock_rate"}),
+        ({"playbook": "999999"}, {"playbook"}),
+        ({"playbook": ""}, {"playbook"}),
+    ],
+)
+def test_a_bad_declaration_shows_field_errors_and_writes_nothing(as_user, cast, playbook, overrides, fields):
+    data = {
+        "title": "Plant fire",
+        "severity": "1",
+        "playbook": playbook.pk,
+        "commander": cast["commander"].pk,
+        "clock_rate": "1",
+        **overrides,
+    }
+    response = as_user(cast["officer"]).post(reverse("incident-declare"), data)
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == fields
+    page = response.content.decode()
+    for field in fields:
+        assert f'id="{field}-errors"' in page  # shown next to the field
+    assert not Incident.objects.exists() and not TimelineEntry.objects.exists()
+
+
+def test_the_form_offers_only_published_playbooks(as_user, cast, playbook):
+    draft = playbook_create(spec={**three_tier_spec(cast), "name": "Draft plan"}, created_by=cast["officer"])
+    form = as_user(cast["officer"]).get(reverse("incident-declare")).context["form"]
+    assert list(form.fields["playbook"].queryset) == [playbook]
+    assert draft.status == "draft"
+
+
+# --- actions through the pages ----------------------------------------------------------------
+
+
+def test_acknowledge_and_complete_through_the_war_room(as_user, cast, incident, pool_task):
+    client = as_user(cast["buyer"])
+    response = client.post(task_url(pool_task, "acknowledge"))
+    assert response.status_code == 302 and response.url == f"{war_room(incident)}#task-{pool_task.pk}"
+    response = client.post(task_url(pool_task, "complete"), {"note": "Pool switched"})
+    assert response.status_code == 302
+    pool_task.refresh_from_db()
+    assert (pool_task.state, pool_task.note) == (TaskState.DONE, "Pool switched")
+    entries = list(
+        TimelineEntry.objects.filter(incident=incident).order_by("seq").values_list("type", "actor")
+    )
+    assert entries[-2:] == [("task.acknowledged", cast["buyer"].pk), ("task.completed", cast["buyer"].pk)]
+    page = client.get(war_room(incident)).content.decode()
+    assert "Pool switched" in page and "completed" in page
+
+
+def test_an_illegal_move_is_409_with_a_message_and_changes_nothing(as_user, cast, incident, pool_task):
+    services.task_complete(task_id=pool_task.pk, by=cast["buyer"])
+    entries = TimelineEntry.objects.count()
+    response = as_user(cast["buyer"]).post(task_url(pool_task, "acknowledge"))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'role="alert"' in page and "cannot become" in page
+    assert TimelineEntry.objects.count() == entries
+    pool_task.refresh_from_db()
+    assert pool_task.state == TaskState.DONE
+
+
+def test_skipping_needs_a_reason(as_user, cast, incident, pool_task):
+    client = as_user(cast["buyer"])
+    entries = TimelineEntry.objects.count()
+    response = client.post(task_url(pool_task, "skip"), {"reason": "  "})
+    assert response.status_code == 400 and "Say why the task is skipped." in response.content.decode()
+    assert TimelineEntry.objects.count() == entries
+    response = client.post(task_url(pool_task, "skip"), {"reason": "Pool already in use"})
+    assert response.status_code == 302
+    pool_task.refresh_from_db()
+    assert (pool_task.state, pool_task.note) == (TaskState.SKIPPED, "Pool already in use")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("commander", 302), ("admin", 302), ("buyer", 403), ("ceo", 403), ("outsider", 404)]
+)
+def test_advancing_the_tier_per_role(as_user, cast, incident, who, status):
+    response = as_user(cast[who]).post(incident_url(incident, "advance-tier"))
+    assert response.status_code == status
+    incident.refresh_from_db()
+    assert incident.current_tier.key == ("T2" if status == 302 else "T1")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("buyer", 302), ("commander", 302), ("pr_lead", 403), ("ceo", 403), ("outsider", 404)]
+)
+def test_acting_on_a_task_per_role(as_user, cast, pool_task, who, status):
+    assert as_user(cast[who]).post(task_url(pool_task, "acknowledge")).status_code == status
+    pool_task.refresh_from_db()
+    assert pool_task.state == (TaskState.ACKNOWLEDGED if status == 302 else TaskState.OPEN)
+
+
+def test_the_lifecycle_through_the_header(as_user, cast, incident):
+    client = as_user(cast["commander"])
+    assert client.post(incident_url(incident, "stabilize")).status_code == 302
+    assert client.post(incident_url(incident, "resolve")).status_code == 302
+    assert client.post(incident_url(incident, "reopen"), {"reason": ""}).status_code == 400
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RESOLVED
+    assert client.post(incident_url(incident, "close")).status_code == 302
+    assert client.post(incident_url(incident, "close")).status_code == 409
+    assert client.post(incident_url(incident, "reopen"), {"reason": "Supplier relapsed"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.ACTIVE
+
+
+def test_advancing_past_the_last_tier_is_409(as_user, cast, incident):
+    client = as_user(cast["commander"])
+    client.post(incident_url(incident, "advance-tier"))
+    client.post(incident_url(incident, "advance-tier"))
+    entries = TimelineEntry.objects.count()
+    response = client.post(incident_url(incident, "advance-tier"))
+    assert response.status_code == 409 and "last tier" in response.content.decode()
+    assert TimelineEntry.objects.count() == entries
+
+
+def test_anyone_who_sees_the_incident_posts_status_updates(as_user, cast, incident):
+    assert as_user(cast["outsider"]).post(incident_url(incident, "update"), {"body": "Hi"}).status_code == 404
+    client = as_user(cast["pr_lead"])
+    assert client.post(incident_url(incident, "update"), {"body": ""}).status_code == 400
+    assert client.post(incident_url(incident, "update"), {"body": "Statement drafted"}).status_code == 302
+    entry = TimelineEntry.objects.filter(incident=incident).latest("seq")
+    assert (entry.type, entry.actor, entry.data["body"]) == (
+        "status.update",
+        cast["pr_lead"],
+        "Statement drafted",
+    )
+    timeline = client.get(reverse("incident-fragment", args=[incident.pk, "timeline"])).content.decode()
+    assert timeline.index("Statement drafted") < timeline.index("declared the incident")  # newest first
+
+
+def test_reassigning_through_the_page(as_user, cast, incident, pool_task):
+    client = as_user(cast["buyer"])
+    response = client.post(task_url(pool_task, "reassign"), {"responsible": "user:999999"})
+    assert response.status_code == 400
+    response = client.post(
+        task_url(pool_task, "reassign"), {"responsible": f"team:{cast['pr'].pk}", "reason": "PR owns it now"}
+    )
+    assert response.status_code == 302
+    responsible = pool_task.assignments.filter(role="responsible")
+    assert [a.team for a in responsible] == [cast["pr"]]
+    assert TimelineEntry.objects.filter(type="task.reassigned", actor=cast["buyer"]).count() == 1
+
+
+def test_a_methods_other_than_post_are_refused(as_user, cast, pool_task):
+    assert as_user(cast["buyer"]).get(task_url(pool_task, "acknowledge")).status_code == 405
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def declare_with_steps(cast, extra_steps: int) -> Incident:
+    spec = {**three_tier_spec(cast, extra_steps_in_t1=extra_steps), "name": f"Plan with {extra_steps}"}
+    playbook = playbook_publish(
+        playbook=playbook_create(spec=spec, created_by=cast["officer"]), by=cast["officer"]
+    )
+    return services.incident_declare(
+        title="Plant fire",
+        severity=1,
+        playbook_id=playbook.pk,
+        commander=cast["commander"],
+        declared_by=cast["officer"],
+    )
+
+
+@pytest.mark.parametrize("who", ["commander", "buyer"])
+def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast, who):
+    client = as_user(cast[who])
+    small, large = declare_with_steps(cast, 0), declare_with_steps(cast, 12)
+    counts = []
+    for incident in (small, large):
+        client.get(war_room(incident))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(war_room(incident)).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+    assert counts[1] == 12  # session, person, teams, incident, tasks, RACI, tiers, parties, timeline, bell
+
+
+# --- my tasks -------------------------------------------------------------------------------
+
+
+def test_my_tasks_lists_what_is_mine_soonest_due_first(as_user, cast, incident, pool_task, playbook):
+    other = services.incident_declare(
+        title="Second fire",
+        severity=2,
+        playbook_id=playbook.pk,
+        commander=cast["commander"],
+        declared_by=cast["officer"],
+        now=incident.declared_at - dt.timedelta(hours=1),
+    )
+    page = as_user(cast["buyer"]).get(reverse("my-tasks")).content.decode()
+    assert page.count('class="card my-task') == 2
+    assert page.index("Second fire") < page.index("Main supplier plant fire")
+    assert (
+        as_user(cast["outsider"]).get(reverse("my-tasks")).content.decode().count('class="card my-task') == 0
+    )
+    assert other.pk
+
+
+def test_quick_actions_from_my_tasks_come_back_to_it(as_user, cast, pool_task):
+    client = as_user(cast["buyer"])
+    response = client.post(task_url(pool_task, "acknowledge"), {"from": "my-tasks"})
+    assert response.status_code == 302 and response.url == reverse("my-tasks")
+    response = client.post(task_url(pool_task, "acknowledge"), {"from": "my-tasks"})
+    assert response.status_code == 409 and 'role="alert"' in response.content.decode()
+    assert response.templates[0].name == "incidents/my_tasks.html"
+
+
+def test_my_tasks_takes_the_same_queries_for_few_or_many_tasks(as_user, cast):
+    client = as_user(cast["buyer"])
+    declare_with_steps(cast, 0)
+    client.get(reverse("my-tasks"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("my-tasks"))
+    declare_with_steps(cast, 12)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("my-tasks")).content.decode()
+    assert page.count('class="card my-task') == 14
+    assert len(few.captured_queries) == len(many.captured_queries)
