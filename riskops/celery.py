@@ -21,6 +21,8 @@ app.conf.task_queues = [
 
 # The one beat schedule. Apps add their periodic work here, nowhere else.
 app.conf.beat_schedule = {
+    # KRIs whose expected reading did not come: each owner told once per missed period.
+    "indicators-flag-missing-readings": {"task": "indicators.flag_missing_readings", "schedule": 60.0},
     # Overdue risk reviews and treatment actions: each owner told once.
     "risks-remind-overdue": {"task": "risks.remind_overdue", "schedule": 60, "options": {"queue": "default"}},
     # Sends messages for due timers that are still pending: the safety net under the fast path.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "risks",
     "incidents",
     "live",
+    "indicators",
 ]
 
 MIDDLEWARE = [

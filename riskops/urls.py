@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from incidents.api import IncidentViewSet, TaskViewSet
+from indicators.api import KRIViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
 from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
@@ -25,6 +26,7 @@ router.register("risk-categories", CategoryViewSet, basename="api-risk-category"
 router.register("incidents", IncidentViewSet, basename="api-incident")
 router.register("tasks", TaskViewSet, basename="api-task")
 router.register("playbooks", PlaybookViewSet, basename="api-playbook")
+router.register("kris", KRIViewSet, basename="api-kri")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -39,6 +41,7 @@ urlpatterns = [
     path("playbooks/", include("playbooks.urls")),
     path("", include("live.urls")),
     path("incidents/", include("incidents.urls")),
+    path("kris/", include("indicators.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

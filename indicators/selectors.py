@@ -1,0 +1,42 @@
+"""Reads of KRIs: the list, one KRI, its recent readings, its breaches and their incidents."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from indicators.models import KRI, Breach, Reading
+from risks.models import Risk
+
+# Readings drawn on a KRI's chart.
+CHART_READINGS = 60
+
+
+def kri_list() -> QuerySet[KRI]:
+    """KRIs with owner, commander and linked risk ids: three queries however many."""
+    return KRI.objects.select_related("owner", "commander").prefetch_related(
+        Prefetch("risks", queryset=Risk.objects.only("id", "number", "title").order_by("number"))
+    )
+
+
+def kri_get(*, kri_id: int) -> KRI:
+    return kri_list().get(pk=kri_id)
+
+
+def kri_readings(*, kri: KRI) -> QuerySet[Reading]:
+    return kri.readings.select_related("recorded_by").order_by("-measured_at")
+
+
+def kri_recent_readings(*, kri: KRI, count: int = CHART_READINGS) -> list[Reading]:
+    """The latest `count` readings, oldest first."""
+    return list(reversed(kri.readings.order_by("-measured_at")[:count]))
+
+
+def kri_breaches(*, kri: KRI) -> QuerySet[Breach]:
+    return kri.breaches.select_related("incident").order_by("-opened_at", "-id")
+
+
+def kri_reading_overdue(*, kri: KRI, now: dt.datetime | None = None) -> bool:
+    if not kri.expected_every:
+        return False
+    return (now or timezone.now()) > (kri.last_measured_at or kri.created_at) + kri.expected_every

@@ -1,0 +1,131 @@
+"""How KRIs and readings look in the API (field names exactly as the contract)."""
+
+import math
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from indicators.models import KRI, Band, Breach, Direction, OnRed, Reading
+from people.models import User
+from playbooks.durations import DurationError, duration_parse, duration_text
+from risks.models import Risk, RiskStatus
+
+
+class DurationField(serializers.Field):
+    """ISO 8601 ("P7D", "PT6H") or integer seconds in; ISO 8601 out."""
+
+    def to_internal_value(self, data):
+        try:
+            duration = duration_parse(data)
+        except DurationError as error:
+            raise serializers.ValidationError(str(error)) from None
+        if not duration:
+            raise serializers.ValidationError(_("The expected frequency must be longer than zero."))
+        return duration
+
+    def to_representation(self, value):
+        return duration_text(value)
+
+
+class FiniteFloatField(serializers.FloatField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            raise serializers.ValidationError(_("A valid number is required."))
+        return value
+
+
+class KRISerializer(serializers.ModelSerializer):
+    risks = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Risk.objects.exclude(status=RiskStatus.ARCHIVED), required=False
+    )
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    commander = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    on_red = serializers.ChoiceField(choices=OnRed.choices, required=False)
+    amber = FiniteFloatField()
+    red = FiniteFloatField()
+    rule = serializers.JSONField(required=False)
+    expected_every = DurationField(required=False, allow_null=True)
+
+    class Meta:
+        model = KRI
+        fields = [
+            "id",
+            "name",
+            "description",
+            "unit",
+            "risks",
+            "owner",
+            "direction",
+            "amber",
+            "red",
+            "rule",
+            "on_red",
+            "commander",
+            "expected_every",
+            "band",
+            "last_value",
+            "last_measured_at",
+        ]
+        read_only_fields = ["band", "last_value", "last_measured_at"]
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reading
+        fields = ["id", "kri", "value", "measured_at", "band", "recorded_at", "recorded_by"]
+
+
+class ReadingInputSerializer(serializers.Serializer):
+    """One reading of the KRI in the URL; `measured_at` defaults to now."""
+
+    value = FiniteFloatField()
+    measured_at = serializers.DateTimeField(required=False)
+
+
+class ReadingOfAnyKRISerializer(ReadingInputSerializer):
+    """One reading of the KRI it names (the bulk endpoint and CSV import)."""
+
+    kri = serializers.PrimaryKeyRelatedField(queryset=KRI.objects.all())
+
+
+class ReadingResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="reading.id")
+    kri = serializers.IntegerField(source="reading.kri_id")
+    value = serializers.FloatField(source="reading.value")
+    measured_at = serializers.DateTimeField(source="reading.measured_at")
+    band = serializers.ChoiceField(source="reading.band", choices=Band.choices)
+    breach = serializers.SerializerMethodField()
+    incident = serializers.SerializerMethodField(
+        help_text="The incident opened for the breach this reading belongs to, if any."
+    )
+
+    def get_breach(self, result) -> int | None:
+        return result.breach.pk if result.breach else None
+
+    def get_incident(self, result) -> int | None:
+        return result.breach.incident_id if result.breach else None
+
+
+class BreachSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Breach
+        fields = [
+            "id",
+            "kri",
+            "state",
+            "band",
+            "opened_at",
+            "red_at",
+            "closed_at",
+            "action",
+            "incident",
+            "note",
+        ]
+
+
+class ReadingsImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with the columns kri, value, measured_at.")

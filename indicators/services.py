@@ -1,0 +1,245 @@
+"""Writes: KRIs, their readings (each with its band, acting on breaches), missing readings flagged."""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators.breaches import breach_follow
+from indicators.models import KRI, Breach, BreachState, OnRed, Reading
+from indicators.rules import band_of, rule_as_json, rule_parse, threshold_errors
+from notifications.services import notify
+
+KRI_FIELDS = [
+    "name",
+    "description",
+    "unit",
+    "owner",
+    "direction",
+    "amber",
+    "red",
+    "rule",
+    "on_red",
+    "commander",
+    "expected_every",
+]
+
+
+@dataclass(frozen=True)
+class ReadingInput:
+    kri: KRI
+    value: float
+    measured_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ReadingResult:
+    reading: Reading
+    breach: Breach | None
+
+
+class ReadingsRejected(Exception):
+    """Some readings are invalid: `errors[i]` are the field errors of the i-th (empty if fine).
+    Nothing was written."""
+
+    def __init__(self, errors: list[dict[str, list[str]]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# KRIs ---------------------------------------------------------------------------------------
+
+
+def _kri_check(kri: KRI) -> None:
+    rule, errors = rule_parse(kri.rule)
+    errors |= threshold_errors(rule=rule, direction=kri.direction, amber=kri.amber, red=kri.red)
+    if errors:
+        raise ValidationError(errors)
+    kri.rule = rule_as_json(rule)
+    kri.full_clean(exclude=["owner", "commander"])
+
+
+@transaction.atomic
+def kri_create(
+    *,
+    name: str,
+    owner,
+    direction: str,
+    amber: float,
+    red: float,
+    risks: Sequence = (),
+    unit: str = "",
+    description: str = "",
+    rule: dict | None = None,
+    on_red: str = OnRed.NOTIFY,
+    commander=None,
+    expected_every: dt.timedelta | None = None,
+) -> KRI:
+    kri = KRI(
+        name=name,
+        description=description,
+        unit=unit,
+        owner=owner,
+        direction=direction,
+        amber=amber,
+        red=red,
+        rule=rule or {},
+        on_red=on_red,
+        commander=commander,
+        expected_every=expected_every,
+    )
+    _kri_check(kri)
+    kri.save()
+    kri.risks.set(risks)
+    return kri
+
+
+@transaction.atomic
+def kri_update(*, kri: KRI, changes: dict) -> KRI:
+    """Changes settings; the readings already recorded keep the band they were given."""
+    locked = KRI.objects.select_for_update().get(pk=kri.pk)
+    for field in KRI_FIELDS:
+        if field in changes:
+            setattr(locked, field, changes[field])
+    _kri_check(locked)
+    locked.save()
+    if "risks" in changes:
+        locked.risks.set(changes["risks"])
+    return locked
+
+
+# Readings -----------------------------------------------------------------------------------
+
+
+def _errors(entries: Sequence[ReadingInput], kris: dict[int, KRI], now: dt.datetime) -> list[dict]:
+    errors: list[dict] = [{} for _entry in entries]
+    seen = set()
+    for index, entry in enumerate(entries):
+        latest = kris[entry.kri.pk].last_measured_at
+        key = (entry.kri.pk, entry.measured_at)
+        if entry.measured_at > now:
+            errors[index]["measured_at"] = [_("A reading cannot be measured in the future.")]
+        elif latest is not None and entry.measured_at <= latest:
+            errors[index]["measured_at"] = [
+                _("Readings are added in time order: the latest reading of this KRI was measured at %(at)s.")
+                % {"at": formats.date_format(timezone.localtime(latest), "DATETIME_FORMAT")}
+            ]
+        elif key in seen:
+            errors[index]["measured_at"] = [_("Another reading of this KRI has the same time.")]
+        seen.add(key)
+    return errors
+
+
+def _recent_values(kri: KRI, count: int) -> list[float]:
+    if count <= 0:
+        return []
+    values = kri.readings.order_by("-measured_at").values_list("value", flat=True)[:count]
+    return list(reversed(values))
+
+
+@transaction.atomic
+def readings_record(
+    *, entries: Sequence[ReadingInput], by, now: dt.datetime | None = None
+) -> list[ReadingResult]:
+    """Records readings of one or more KRIs, all or none. Each gets its band from the KRI's rule,
+    then moves the KRI's breach (see breaches.py). The KRIs are locked for the whole batch, so
+    concurrent readings of one KRI are evaluated one after the other."""
+    now = now or timezone.now()
+    kris = {
+        kri.pk: kri
+        for kri in KRI.objects.select_for_update()
+        .select_related("owner", "commander")
+        .filter(pk__in={entry.kri.pk for entry in entries})
+        .order_by("pk")
+    }
+    errors = _errors(entries, kris, now)
+    if any(errors):
+        raise ReadingsRejected(errors)
+    by_kri = defaultdict(list)
+    for index, entry in enumerate(entries):
+        by_kri[entry.kri.pk].append(index)
+    open_breaches = {
+        breach.kri_id: breach
+        for breach in Breach.objects.filter(kri__in=kris.values(), state=BreachState.OPEN)
+    }
+    results: list[ReadingResult | None] = [None] * len(entries)
+    for kri_id, indexes in by_kri.items():
+        kri = kris[kri_id]
+        rule, _rule_errors = rule_parse(kri.rule)
+        history = _recent_values(kri, rule.history_needed)
+        breach = open_breaches.get(kri_id)
+        for index in sorted(indexes, key=lambda i: entries[i].measured_at):
+            entry = entries[index]
+            band = band_of(
+                value=entry.value,
+                previous=history,
+                rule=rule,
+                direction=kri.direction,
+                amber=kri.amber,
+                red=kri.red,
+            )
+            history = [*history, entry.value][-max(rule.history_needed, 1) :]
+            breach = breach_follow(
+                kri=kri,
+                breach=breach,
+                band=band,
+                value=entry.value,
+                measured_at=entry.measured_at,
+                by=by,
+                now=now,
+            )
+            reading = Reading(
+                kri=kri,
+                value=entry.value,
+                measured_at=entry.measured_at,
+                band=band,
+                recorded_at=now,
+                recorded_by=by,
+            )
+            results[index] = ReadingResult(reading=reading, breach=breach)
+            kri.band, kri.last_value, kri.last_measured_at = band, entry.value, entry.measured_at
+        kri.missed_periods_flagged = 0
+        kri.save(update_fields=["band", "last_value", "last_measured_at", "missed_periods_flagged"])
+    Reading.objects.bulk_create([result.reading for result in results], batch_size=1000)
+    return results
+
+
+# Missing readings ---------------------------------------------------------------------------
+
+
+def kris_flag_missing(*, now: dt.datetime | None = None) -> list[int]:
+    """Tells each owner once per expected period that ended without a reading (a period ends
+    `expected_every` after the last reading, or after the KRI was made); returns the KRIs
+    flagged now. The claim is a conditional update, so a repeated or concurrent run tells nobody twice."""
+    now = now or timezone.now()
+    flagged = []
+    for kri in KRI.objects.filter(expected_every__isnull=False).select_related("owner"):
+        since = kri.last_measured_at or kri.created_at
+        missed = math.ceil((now - since) / kri.expected_every) - 1 if kri.expected_every else 0
+        if missed <= kri.missed_periods_flagged:
+            continue
+        claimed = KRI.objects.filter(
+            pk=kri.pk, missed_periods_flagged__lt=missed, last_measured_at=kri.last_measured_at
+        ).update(missed_periods_flagged=missed)
+        if claimed:
+            flagged.append(kri.pk)
+            notify(
+                recipients=[kri.owner],
+                kind="kri.missing",
+                title=format_lazy(
+                    gettext_lazy("{name}: no reading for {periods} expected period(s)"),
+                    name=kri.name,
+                    periods=missed,
+                ),
+                url=reverse("kri-detail", args=[kri.pk]),
+            )
+    return flagged
