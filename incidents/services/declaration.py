@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import MAX_CLOCK_RATE, Incident, Task, TaskAssignment, Timer, TimerKind
-from incidents.services.tiers import open_tier_tasks
+from incidents.services.tiers import escalation_timers, open_task, tell_tier_started
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_create
 from playbooks.models import Playbook
@@ -71,28 +71,29 @@ def incident_declare(
     )
     incident.risks.set(risks)
     steps = list(playbook.steps.all())
-    tasks = Task.objects.bulk_create(
-        [Task(incident=incident, step=step, tier=step.tier, title=step.title) for step in steps]
-    )
-    TaskAssignment.objects.bulk_create(
+    tasks = [Task(incident=incident, step=step, tier=step.tier, title=step.title) for step in steps]
+    first_tasks = [task for task in tasks if task.tier == first_tier]
+    for task in first_tasks:
+        open_task(task=task, incident=incident, started_at=now)
+    Task.objects.bulk_create(tasks)
+    assignments = TaskAssignment.objects.bulk_create(
         [
-            TaskAssignment(task=task, role=entry.role, team_id=entry.team_id, user_id=entry.user_id)
+            TaskAssignment(task=task, role=entry.role, team=entry.team, user=entry.user)
             for task, step in zip(tasks, steps, strict=True)
             for entry in step.raci.all()
         ]
     )
-    timers_create(
-        timers=[
-            Timer(
-                kind=TimerKind.TIER_START,
-                incident=incident,
-                tier=tier,
-                due_at=now + scaled(tier.starts_after, clock_rate),
-            )
-            for tier in tiers[1:]
-        ],
-        now=now,
-    )
+    tier_starts = [
+        Timer(
+            kind=TimerKind.TIER_START,
+            incident=incident,
+            tier=tier,
+            due_at=now + scaled(tier.starts_after, clock_rate),
+        )
+        for tier in tiers[1:]
+    ]
+    escalations = [timer for task in first_tasks for timer in escalation_timers(task=task, incident=incident)]
+    timers_create(timers=tier_starts + escalations, now=now)
     timeline_append(
         incident=incident,
         type="incident.declared",
@@ -109,5 +110,8 @@ def incident_declare(
             "tier": first_tier.key,
         },
     )
-    open_tier_tasks(incident=incident, tier=first_tier, started_at=now, now=now)
+    first_ids = {task.pk for task in first_tasks}
+    tell_tier_started(
+        incident=incident, tier=first_tier, assignments=[a for a in assignments if a.task.pk in first_ids]
+    )
     return incident

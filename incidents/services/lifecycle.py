@@ -14,6 +14,7 @@ from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_cancel, timers_create
 from incidents.transitions import check_incident_move
 from playbooks.schedule import scaled
+from reviews import services as reviews
 from riskops.api_errors import InvalidTransition
 
 
@@ -58,12 +59,15 @@ def incident_resolve(*, incident_id: int, by, now: dt.datetime | None = None) ->
     )
     timers_cancel(queryset=incident.timers.all())
     incident.tasks.exclude(next_escalation_at=None).update(next_escalation_at=None)
+    reviews.review_open(incident=incident, now=now or timezone.now())
     return incident
 
 
 @transaction.atomic
 def incident_close(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
     incident = lock_incident(incident_id)
+    check_incident_move(incident.status, IncidentStatus.CLOSED)
+    reviews.review_check_closable(incident=incident)
     return _move(
         incident=incident,
         target=IncidentStatus.CLOSED,

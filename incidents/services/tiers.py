@@ -1,6 +1,7 @@
 """Starting a tier: its tasks open with their due times and escalation timers, its people are told."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,16 @@ def escalation_timers(*, task: Task, incident: Incident, from_level: int = 1) ->
     ]
 
 
+def open_task(*, task: Task, incident: Incident, started_at: dt.datetime) -> list[Timer]:
+    """Opens the task in memory (due time from its tier's start) and returns its escalation timers."""
+    task.state = TaskState.OPEN
+    task.opened_at = started_at
+    task.due_at = started_at + scaled(task.step.due_after, incident.clock_rate)
+    chain = escalation_timers(task=task, incident=incident)
+    task.next_escalation_at = chain[0].due_at
+    return chain
+
+
 def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: dt.datetime) -> list[Task]:
     """Opens the tier's pending tasks and starts their escalation timers."""
     tasks = list(
@@ -33,23 +44,26 @@ def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: d
         .select_related("step")
         .prefetch_related("assignments__team", "assignments__user")
     )
-    timers = []
+    timers = [
+        timer for task in tasks for timer in open_task(task=task, incident=incident, started_at=started_at)
+    ]
+    # One UPDATE per distinct due time (steps of a tier share few), not one per task.
+    by_due_time = defaultdict(list)
     for task in tasks:
-        task.state = TaskState.OPEN
-        task.opened_at = started_at
-        task.due_at = started_at + scaled(task.step.due_after, incident.clock_rate)
-        chain = escalation_timers(task=task, incident=incident)
-        task.next_escalation_at = chain[0].due_at
-        timers += chain
-    Task.objects.bulk_update(tasks, ["state", "opened_at", "due_at", "next_escalation_at"])
+        by_due_time[task.due_at].append(task.pk)
+    for due_at, task_ids in by_due_time.items():
+        Task.objects.filter(pk__in=task_ids).update(
+            state=TaskState.OPEN, opened_at=started_at, due_at=due_at, next_escalation_at=due_at
+        )
     timers_create(timers=timers, now=now)
-    tell_tier_started(incident=incident, tier=tier, tasks=tasks)
+    tell_tier_started(
+        incident=incident, tier=tier, assignments=[a for task in tasks for a in task.assignments.all()]
+    )
     return tasks
 
 
-def tell_tier_started(*, incident: Incident, tier, tasks: list[Task]) -> None:
+def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
     """The tier's Informed hear that it started; its Responsible, that they have work now."""
-    assignments = [a for task in tasks for a in task.assignments.all()]
     url = f"/incidents/{incident.pk}/"
     notify(
         recipients=recipients.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),

@@ -18,8 +18,10 @@ from riskops.celery import TIMERS_QUEUE
 logger = logging.getLogger(__name__)
 
 FAST_PATH_HORIZON = dt.timedelta(minutes=10)
-# A due timer whose message went out this long ago and is still pending gets another message.
-REDISPATCH_AFTER = dt.timedelta(seconds=2)
+# A due timer whose message went out this long ago and is still pending gets another message:
+# long enough that a busy queue is not flooded with copies, short enough that a message lost
+# with a killed worker or a restarted Redis costs seconds, not the broker's visibility timeout.
+REDISPATCH_AFTER = dt.timedelta(seconds=10)
 SWEEP_BATCH = 2000
 
 
