@@ -48,10 +48,10 @@ class ReadingResult:
 
 
 class ReadingsRejected(Exception):
-    """Some readings are invalid: `errors[i]` are the field errors of the i-th (empty if fine).
-    Nothing was written."""
+    """Some readings are invalid: `errors[i]` are the field errors of the i-th, for each invalid
+    one (keyed by position, as DRF reports a list). Nothing was written."""
 
-    def __init__(self, errors: list[dict[str, list[str]]]):
+    def __init__(self, errors: dict[int, dict[str, list[str]]]):
         super().__init__(errors)
         self.errors = errors
 
@@ -163,7 +163,7 @@ def readings_record(
     }
     errors = _errors(entries, kris, now)
     if any(errors):
-        raise ReadingsRejected(errors)
+        raise ReadingsRejected({index: error for index, error in enumerate(errors) if error})
     by_kri = defaultdict(list)
     for index, entry in enumerate(entries):
         by_kri[entry.kri.pk].append(index)
