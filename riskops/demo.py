@@ -13,6 +13,7 @@ DATASETS = [
     "people.demo.load",
     "risks.demo.load",
     "playbooks.demo.load",
+    "indicators.demo.load",
 ]
 
 DEMO_PASSWORD_FILE = settings.VAR_DIR / "demo-password"

@@ -40,8 +40,16 @@ def row(page, incident):
     return page.locator(f"tr[data-incident='{incident.pk}']")
 
 
+@pytest.fixture
+def matrix(transactional_db):
+    """The default risk matrix (a transactional test's flush removes the migrated one)."""
+    from risks.services import matrix_ensure_default
+
+    return matrix_ensure_default()
+
+
 def test_a_task_completed_through_the_api_shows_on_the_dashboard_within_a_second(
-    asgi_servers, page_on, late_drill, cast, api, screenshot_dir
+    matrix, asgi_servers, page_on, late_drill, cast, api, screenshot_dir
 ):
     server = asgi_servers.start()
     page = page_on(server, cast["ceo"])
@@ -62,7 +70,7 @@ def test_a_task_completed_through_the_api_shows_on_the_dashboard_within_a_second
 
 
 def test_a_drills_tier_change_appears_live_in_chinese(
-    asgi_servers, page_on, late_drill, cast, api, screenshot_dir
+    matrix, asgi_servers, page_on, late_drill, cast, api, screenshot_dir
 ):
     cast["officer"].language = "zh-hans"
     cast["officer"].save()
