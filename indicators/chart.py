@@ -40,6 +40,10 @@ class Chart:
     last: Reading | None = None
 
     @property
+    def plot_width(self) -> int:
+        return self.right_edge - self.left
+
+    @property
     def line(self) -> str:
         return " ".join(f"{point.x:.1f},{point.y:.1f}" for point in self.points)
 

@@ -156,7 +156,7 @@ def readings_record(
     now = now or timezone.now()
     kris = {
         kri.pk: kri
-        for kri in KRI.objects.select_for_update()
+        for kri in KRI.objects.select_for_update(of=("self",))
         .select_related("owner", "commander")
         .filter(pk__in={entry.kri.pk for entry in entries})
         .order_by("pk")

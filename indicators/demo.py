@@ -1,0 +1,117 @@
+"""Demo KRIs from the source material's early-warning rules (预警机制), with their readings history.
+
+Loaded after the register and the playbooks: the DAU risk is linked to the shipped outage plan
+(if the register left it without one), so a red DAU reading opens an incident.
+"""
+
+import datetime as dt
+import math
+
+from django.utils import timezone
+
+from indicators import services
+from people.models import User
+from playbooks.models import Playbook, PlaybookStatus
+from risks.models import Risk
+from risks.services import risk_update
+
+DAY = dt.timedelta(days=1)
+
+
+def _risk(title_start: str) -> Risk:
+    return Risk.objects.get(title__startswith=title_start)
+
+
+def _series(kri, values, every: dt.timedelta, by, now) -> None:
+    start = now - every * (len(values) - 1) - dt.timedelta(hours=1)
+    entries = [
+        services.ReadingInput(kri=kri, value=value, measured_at=start + every * index)
+        for index, value in enumerate(values)
+    ]
+    services.readings_record(entries=entries, by=by, now=now)
+
+
+def load(password: str) -> None:
+    now = timezone.now().replace(second=0, microsecond=0)
+    officer = User.objects.get(username="risk.officer")
+    person = {user.username: user for user in User.objects.all()}
+    dau_risk = _risk("Daily active users")
+    if dau_risk.playbook is None:
+        plan = Playbook.objects.filter(
+            name__contains="Core-system outage", status=PlaybookStatus.PUBLISHED
+        ).first()
+        risk_update(risk=dau_risk, by=officer, changes={"playbook": plan}, reason="KRI demo · 指标演示")
+
+    dau = services.kri_create(
+        name="Daily active users · 日活跃用户",
+        unit="k users",
+        owner=person["ops.lead"],
+        risks=[dau_risk],
+        direction="lower_is_worse",
+        amber=10,
+        red=15,
+        rule={"type": "change", "baseline": "previous", "either_way": True},
+        on_red="open_incident",
+        expected_every=DAY,
+        description="Moved more than 15 % from the day before → root-cause analysis · 日活波动超过 15% → 根因分析",
+    )
+    _series(dau, [round(120 + 4 * math.sin(day / 2), 1) for day in range(30)], DAY, officer, now)
+
+    health = services.kri_create(
+        name="User-health index · 用户健康度",
+        unit="points",
+        owner=person["ops.lead"],
+        risks=[_risk("User-health index")],
+        direction="lower_is_worse",
+        amber=70,
+        red=65,
+        rule={"type": "consecutive", "count": 3},
+        on_red="review",
+        expected_every=7 * DAY,
+        description="Below 65 for 3 consecutive weeks → recall campaign · 连续三周低于 65 → 召回活动",
+    )
+    _series(health, [78, 76, 77, 74, 72, 71, 69, 68, 66, 64, 63], 7 * DAY, officer, now)
+
+    turnover = services.kri_create(
+        name="Inventory turnover days · 库存周转天数",
+        unit="days",
+        owner=person["logistics"],
+        risks=[_risk("Inventory turnover days")],
+        direction="higher_is_worse",
+        amber=10,
+        red=15,
+        rule={"type": "change", "baseline": 40},
+        on_red="notify",
+        expected_every=7 * DAY,
+        description="More than 15 % above the 40-day benchmark → clearance plan · 高于 40 天基准 15% → 清仓计划",
+    )
+    _series(turnover, [38, 39, 41, 42, 43, 44, 45, 44.5, 45.5], 7 * DAY, officer, now)
+
+    cash = services.kri_create(
+        name="Operating cash flow · 经营现金流",
+        unit="M CNY",
+        owner=person["treasurer"],
+        risks=[_risk("Operating cash flow")],
+        direction="lower_is_worse",
+        amber=5,
+        red=0,
+        rule={"type": "consecutive", "count": 2},
+        on_red="notify",
+        expected_every=91 * DAY,
+        description="Negative two quarters in a row → cut low-yield SKUs · 连续两季为负 → 砍掉低效 SKU",
+    )
+    _series(cash, [18, 14, 11, 9, 12, 7, 3, -2], 91 * DAY, officer, now)
+
+    volatility = services.kri_create(
+        name="Supply-chain volatility index · 供应链波动指数",
+        unit="points",
+        owner=person["buyer"],
+        risks=[_risk("Supply-chain break"), _risk("Supplier concentration")],
+        direction="higher_is_worse",
+        amber=60,
+        red=75,
+        on_red="notify",
+        expected_every=7 * DAY,
+        description="Supplier concentration and logistics delays → diversify purchasing · 供应商集中度与物流延误 → 分散采购",
+    )
+    _series(volatility, [42, 45, 51, 48, 55, 58, 62, 57, 54, 52], 7 * DAY, officer, now)

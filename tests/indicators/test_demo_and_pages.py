@@ -1,0 +1,68 @@
+"""The demo KRIs, a red DAU reading opening an incident, and the pages in English and Chinese."""
+
+import pytest
+from django.utils import timezone
+
+from incidents.models import Incident
+from indicators.models import KRI, Breach
+from people.models import User
+from riskops.demo import load_demo_data
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def demo(db):
+    load_demo_data()
+    for user in User.objects.all():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+
+
+def test_the_demo_kris_have_history_and_a_red_dau_reading_opens_an_incident(demo, api):
+    assert KRI.objects.count() == 5
+    bands = dict(KRI.objects.values_list("name", "band"))
+    assert bands["User-health index · 用户健康度"] == "amber" and all(
+        kri.readings.exists() for kri in KRI.objects.all()
+    )
+    dau = KRI.objects.get(name__startswith="Daily active users")
+    api.as_user(User.objects.get(username="ops.lead"))  # the KRI's owner
+    response = api.post(
+        f"/api/v1/kris/{dau.id}/readings/",
+        {"value": dau.last_value * 0.8, "measured_at": timezone.now().isoformat()},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["band"] == "red"
+    incident = Incident.objects.get(pk=response.json()["incident"])
+    assert "Core-system outage" in incident.playbook.name and incident.commander.username == "ops.lead"
+    assert Breach.objects.get(kri=dau).incident == incident
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_pages_render_for_everyone_signed_in(demo, client, language):
+    user = User.objects.get(username="ceo")
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    kri = KRI.objects.get(name__startswith="User-health")
+    listing = client.get("/kris/", HTTP_ACCEPT_LANGUAGE=language)
+    detail = client.get(f"/kris/{kri.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+    assert listing.status_code == 200 and detail.status_code == 200
+    assert b"<svg" in detail.content and detail.content.count(b"<circle") == kri.readings.count()
+    risk = kri.risks.get()
+    assert kri.name.encode() in client.get(f"/risks/{risk.pk}/").content
+    client.logout()
+    assert client.get("/kris/").status_code == 302
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_screenshots_in_both_languages(demo, live_server, signed_in_page, screenshot_dir):
+    kri = KRI.objects.get(name__startswith="User-health")
+    for language in ("en", "zh-hans"):
+        user = User.objects.get(username="risk.officer")
+        user.language = language
+        user.save(update_fields=["language"])
+        page = signed_in_page(user)
+        for name, path in (("list", "/kris/"), ("detail", f"/kris/{kri.pk}/")):
+            page.goto(live_server.url + path)
+            assert page.locator("h1").count() >= 1
+            page.screenshot(path=str(screenshot_dir / f"kri-{name}-{language}.png"), full_page=True)
