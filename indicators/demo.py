@@ -53,7 +53,7 @@ def load(password: str) -> None:
         rule={"type": "change", "baseline": "previous", "either_way": True},
         on_red="open_incident",
         expected_every=DAY,
-        description="Moved more than 15 % from the day before → root-cause analysis · 日活波动超过 15% → 根因分析",
+        description="Moved more than 15 % in a day → root-cause analysis · 日活波动超过 15% → 根因分析",
     )
     _series(dau, [round(120 + 4 * math.sin(day / 2), 1) for day in range(30)], DAY, officer, now)
 
@@ -83,7 +83,7 @@ def load(password: str) -> None:
         rule={"type": "change", "baseline": 40},
         on_red="notify",
         expected_every=7 * DAY,
-        description="More than 15 % above the 40-day benchmark → clearance plan · 高于 40 天基准 15% → 清仓计划",
+        description="15 % above the 40-day benchmark → clearance plan · 高于 40 天基准 15% → 清仓计划",
     )
     _series(turnover, [38, 39, 41, 42, 43, 44, 45, 44.5, 45.5], 7 * DAY, officer, now)
 
@@ -112,6 +112,6 @@ def load(password: str) -> None:
         red=75,
         on_red="notify",
         expected_every=7 * DAY,
-        description="Supplier concentration and logistics delays → diversify purchasing · 供应商集中度与物流延误 → 分散采购",
+        description="Concentration, logistics delays → diversify buying · 供应商集中度、物流延误 → 分散采购",
     )
     _series(volatility, [42, 45, 51, 48, 55, 58, 62, 57, 54, 52], 7 * DAY, officer, now)

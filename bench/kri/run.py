@@ -78,9 +78,7 @@ def run() -> int:
     from indicators.models import Breach
 
     print(f"database: {django_engine()}")
-    print(
-        f"readings: {total} in {BATCHES} bulk requests of {BATCH}, over {len(kris)} KRIs (threshold, change, consecutive)"
-    )
+    print(f"readings: {total} in {BATCHES} bulk requests of {BATCH}, over {len(kris)} KRIs")
     print(f"breaches opened: {Breach.objects.count()}")
     print(f"time: {elapsed:.2f} s  →  {rate:,.0f} readings/s  (floor {FLOOR:,}/s)")
     return 0 if rate >= FLOOR else 1
