@@ -17,7 +17,7 @@
   }
 
   function phrase(template, time) {
-    return (template || "%(time)s").replace("%(time)s", time);
+    return (template || "{time}").replace("{time}", time);
   }
 
   function tick() {

@@ -295,8 +295,7 @@ def test_the_lifecycle_through_the_header(as_user, cast, incident):
     assert client.post(incident_url(incident, "reopen"), {"reason": ""}).status_code == 400
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.RESOLVED
-    assert client.post(incident_url(incident, "close")).status_code == 302
-    assert client.post(incident_url(incident, "close")).status_code == 409
+    assert client.post(incident_url(incident, "stabilize")).status_code == 409  # not from resolved
     assert client.post(incident_url(incident, "reopen"), {"reason": "Supplier relapsed"}).status_code == 302
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.ACTIVE
