@@ -32,6 +32,8 @@ app.conf.beat_schedule = {
         "options": {"queue": TIMERS_QUEUE, "expires": 5},
     },
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
+    # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
+    "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},
 }
 
 app.autodiscover_tasks()

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "incidents",
     "live",
     "indicators",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from notifications.api import NotificationViewSet, PreferenceViewSet
 from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
+from reviews.api import FollowUpViewSet
 from riskops.views import healthz, home
 from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixView, RiskViewSet
 
@@ -25,6 +26,7 @@ router.register("risk-imports", ImportJobViewSet, basename="api-risk-import")
 router.register("risk-categories", CategoryViewSet, basename="api-risk-category")
 router.register("incidents", IncidentViewSet, basename="api-incident")
 router.register("tasks", TaskViewSet, basename="api-task")
+router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("playbooks", PlaybookViewSet, basename="api-playbook")
 router.register("kris", KRIViewSet, basename="api-kri")
 
@@ -40,6 +42,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("playbooks/", include("playbooks.urls")),
     path("", include("live.urls")),
+    path("", include("reviews.urls")),
     path("incidents/", include("incidents.urls")),
     path("kris/", include("indicators.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),

@@ -1,0 +1,64 @@
+"""Reads of reviews, scoped to what the person may see."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from incidents.models import Incident, TaskState
+from incidents.selectors import incidents_visible_to
+from people.models import Role
+from reviews.models import FollowUpAction, FollowUpState, PinnedEntry, Review
+
+
+def review_queryset() -> QuerySet[Review]:
+    return Review.objects.select_related("incident__playbook", "completed_by").prefetch_related(
+        Prefetch("pinned", queryset=PinnedEntry.objects.select_related("entry__actor")),
+        "ratings__risk",
+        "proposals__draft",
+        "follow_ups__owner",
+    )
+
+
+def review_get(*, user, incident_id: int) -> Review:
+    """The review of an incident the person may see; Review.DoesNotExist otherwise."""
+    return review_queryset().get(incident__in=incidents_visible_to(user), incident_id=incident_id)
+
+
+def may_write_review(user, incident: Incident) -> bool:
+    """The commander, risk officers and administrators write the review; others who see it read it."""
+    return user.is_admin or user.role == Role.RISK_OFFICER or incident.commander_id == user.pk
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    task_id: int
+    tier: str
+    title: str
+    state: str
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    escalation_level: int
+
+    @property
+    def on_time(self) -> bool | None:
+        """True if done by its due time, False if done late or never, None if it had no due time."""
+        if self.due_at is None:
+            return None
+        return self.state == TaskState.DONE and self.finished_at <= self.due_at
+
+
+def on_time_record(*, incident: Incident) -> list[StepRecord]:
+    """Every step of the incident: due against finished, and the escalation level it reached."""
+    rows = incident.tasks.order_by("tier__starts_after", "step__order").values_list(
+        "pk", "tier__key", "title", "state", "due_at", "finished_at", "escalation_level"
+    )
+    return [StepRecord(*row) for row in rows]
+
+
+def follow_ups_visible_to(user, *, mine: bool = False) -> QuerySet[FollowUpAction]:
+    """`mine`: the person's open follow-ups (their task list); otherwise those of incidents they see."""
+    actions = FollowUpAction.objects.select_related("owner", "review__incident")
+    if mine:
+        return actions.filter(owner=user, state=FollowUpState.OPEN)
+    return actions.filter(review__incident__in=incidents_visible_to(user))

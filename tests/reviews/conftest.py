@@ -1,0 +1,46 @@
+# ruff: noqa: F811 - fixtures shared with the incident tests
+import datetime as dt
+
+import pytest
+
+from incidents import services as incidents
+from risks.models import Category
+from risks.services import categories_ensure_default, matrix_ensure_default, risk_create
+from tests.incidents.conftest import cast, declared_at, playbook, three_tier_spec  # noqa: F401
+
+H = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def risk(cast):
+    categories_ensure_default()
+    matrix_ensure_default()
+    return risk_create(
+        by=cast["officer"],
+        title="Main supplier stops deliveries",
+        category=Category.objects.get(key="supply-chain"),
+        owner=cast["officer"],
+        likelihood=3,
+        impact=4,
+    )
+
+
+@pytest.fixture
+def incident(playbook, cast, declared_at, risk):
+    return incidents.incident_declare(
+        title="Main supplier plant fire",
+        severity=1,
+        playbook_id=playbook.pk,
+        commander=cast["commander"],
+        declared_by=cast["officer"],
+        risks=[risk],
+        now=declared_at,
+    )
+
+
+@pytest.fixture
+def resolved(incident, cast, declared_at):
+    """The incident, resolved three hours after it was declared: its review is open."""
+    incidents.incident_resolve(incident_id=incident.pk, by=cast["commander"], now=declared_at + 3 * H)
+    incident.refresh_from_db()
+    return incident
