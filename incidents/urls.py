@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from incidents import views
 
@@ -7,7 +7,12 @@ urlpatterns = [
     path("declare/", views.incident_declare, name="incident-declare"),
     path("mine/", views.my_tasks, name="my-tasks"),
     path("<int:incident_id>/", views.incident_detail, name="incident-detail"),
-    path("<int:incident_id>/<slug:part>/", views.incident_fragment, name="incident-fragment"),
+    # Only the war room's own sections, so that other apps' pages under /incidents/<id>/ stay theirs.
+    re_path(
+        r"^(?P<incident_id>[0-9]+)/(?P<part>header|board|timeline)/$",
+        views.incident_fragment,
+        name="incident-fragment",
+    ),
     path("<int:incident_id>/actions/<slug:action>/", views.incident_action, name="incident-action"),
     path("tasks/<int:task_id>/<slug:action>/", views.task_action, name="task-action"),
 ]

@@ -19,7 +19,6 @@ from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRAN
 from riskops.api_errors import InvalidTransition
 
 PAGE_SIZE = 50
-FRAGMENTS = {"header", "board", "timeline"}
 
 
 @login_required
@@ -95,10 +94,9 @@ def incident_detail(request, incident_id: int):
 
 
 @login_required
-def incident_fragment(request, incident_id: int, part: str):
-    """One section of the war room alone, for the page to swap in when a live event arrives."""
-    if part not in FRAGMENTS:
-        raise Http404
+def incident_fragment(request, incident_id: str, part: str):
+    """One section of the war room alone (header, board or timeline), swapped in on a live event."""
+    incident_id = int(incident_id)
     context = _war_room_context(request, incident_id, with_timeline=part == "timeline")
     return render(request, f"incidents/war_room/{part}.html", context)
 
