@@ -1,6 +1,7 @@
 """/api/v1/kris/: KRIs, their readings (one, a list, or a CSV file) and their breaches."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -39,7 +40,7 @@ def _check_may_record(user, kris) -> None:
     if user.writes_register:
         return
     if any(kri.owner_id != user.pk for kri in kris):
-        raise PermissionDenied("Only risk officers, administrators and the KRI's owner post its readings.")
+        raise PermissionDenied(_("Only risk officers, administrators and the KRI's owner post its readings."))
 
 
 class KRIViewSet(

@@ -25,6 +25,7 @@ ITEMS = [
     NavItem("my-tasks", _("My tasks"), frozenset({Role.RESPONDER, Role.RISK_OFFICER, Role.ADMIN})),
     NavItem("risk-list", _("Risk register")),
     NavItem("heatmap", _("Heat map")),
+    NavItem("kri-list", _("Key risk indicators")),
     NavItem("playbook-list", _("Playbooks")),
     NavItem("api-docs", _("API")),
     NavItem("admin:index", _("Administration"), frozenset({Role.ADMIN})),

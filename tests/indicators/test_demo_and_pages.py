@@ -7,11 +7,15 @@ from incidents.models import Incident
 from indicators.models import KRI, Breach
 from people.models import User
 from riskops.demo import load_demo_data
+from risks.services import categories_ensure_default, matrix_ensure_default
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
 def demo(db):
+    # A transactional test before this one flushes the rows the migrations made.
+    categories_ensure_default()
+    matrix_ensure_default()
     load_demo_data()
     for user in User.objects.all():
         user.set_password(PASSWORD)
