@@ -5,16 +5,12 @@ given them again from the timeline, with no gap and no duplicate.
 """
 
 import json
-import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from incidents.models import TaskAssignment
-
-logger = logging.getLogger(__name__)
+from riskops.broadcast import broadcaster
 
 # Timeline entry type → the contract's event type.
 EVENT_TYPES = {
@@ -74,16 +70,7 @@ def publish(incident_id: int, seq: int, text: str) -> None:
     The message carries `seq` beside the encoded text so that receivers put events in order
     without decoding them.
     """
-    layer = get_channel_layer()
     message = {"type": "incident.event", "incident": incident_id, "seq": seq, "text": text}
     groups = [incident_group(incident_id), DASHBOARD_GROUP]
-
-    async def send_all():
-        for group in groups:
-            await layer.group_send(group, message)
-
-    try:
-        groups += [team_group(team_id) for team_id in teams_involved(incident_id)]
-        async_to_sync(send_all)()
-    except Exception:  # noqa: BLE001 - clients resync from the timeline; the change is committed
-        logger.warning("could not publish an event of incident %s", incident_id, exc_info=True)
+    groups += [team_group(team_id) for team_id in teams_involved(incident_id)]
+    broadcaster.send(groups, message)

@@ -6,17 +6,12 @@ Django's signals are the hook because roles and memberships are also changed thr
 Django admin, which calls no service of ours.
 """
 
-import logging
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from people.models import Membership, User
-
-logger = logging.getLogger(__name__)
+from riskops.broadcast import broadcaster
 
 # Fields of a person whose change may take away what they may watch.
 ACCESS_FIELDS = {"role", "is_active", "is_superuser"}
@@ -27,10 +22,7 @@ def user_group(user_id: int) -> str:
 
 
 def _send(user_id: int, message: dict) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(user_group(user_id), message)
-    except Exception:  # noqa: BLE001 - the change is committed; sockets re-check on reconnect
-        logger.warning("could not tell the sockets of person %s", user_id, exc_info=True)
+    broadcaster.send([user_group(user_id)], message)
 
 
 def access_changed(*, user_id: int) -> None:

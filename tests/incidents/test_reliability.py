@@ -92,7 +92,7 @@ def test_a_worker_killed_with_timers_pending_loses_none_and_doubles_none(stack, 
     time.sleep(1)  # the worker now holds the ETA messages, unacknowledged
     stack.kill("doomed")
     stack.worker("survivor")
-    assert wait_until(all_fired_by(incident, 8), timeout=30, stack=stack), stack.log("survivor")
+    assert wait_until(all_fired_by(incident, 8), timeout=90, stack=stack), stack.log("survivor")
     assert_each_fired_once(incident, 8)
 
 
@@ -103,7 +103,7 @@ def test_redis_restarted_with_its_data_gone_the_sweep_fires_every_timer_once(sta
     incident = declare_drill(playbook, cast)
     time.sleep(0.5)
     redis.restart()  # every queued and held message is gone
-    assert wait_until(all_fired_by(incident, 8), timeout=40, stack=stack), stack.log("worker")[-3000:]
+    assert wait_until(all_fired_by(incident, 8), timeout=90, stack=stack), stack.log("worker")[-3000:]
     assert_each_fired_once(incident, 8)
 
 
