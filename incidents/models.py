@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from playbooks.models import RaciRole
 
@@ -64,7 +65,7 @@ class Incident(models.Model):
 
 class TaskState(models.TextChoices):
     PENDING = "pending", _("Pending")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("task state", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     DONE = "done", _("Done")
     SKIPPED = "skipped", _("Skipped")
