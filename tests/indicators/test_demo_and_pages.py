@@ -61,12 +61,18 @@ def test_pages_render_for_everyone_signed_in(demo, client, language):
 @pytest.mark.django_db(transaction=True)
 def test_screenshots_in_both_languages(demo, live_server, signed_in_page, screenshot_dir):
     kri = KRI.objects.get(name__startswith="User-health")
+    against_baseline = KRI.objects.get(name__startswith="Inventory turnover")
+    pages = (
+        ("list", "/kris/"),
+        ("detail", f"/kris/{kri.pk}/"),
+        ("detail-baseline", f"/kris/{against_baseline.pk}/"),
+    )
     for language in ("en", "zh-hans"):
         user = User.objects.get(username="risk.officer")
         user.language = language
         user.save(update_fields=["language"])
         page = signed_in_page(user)
-        for name, path in (("list", "/kris/"), ("detail", f"/kris/{kri.pk}/")):
+        for name, path in pages:
             page.goto(live_server.url + path)
             assert page.locator("h1").count() >= 1
             page.screenshot(path=str(screenshot_dir / f"kri-{name}-{language}.png"), full_page=True)
