@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "live",
     "indicators",
     "reviews",
+    "analytics",
 ]
 
 MIDDLEWARE = [

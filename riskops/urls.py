@@ -43,6 +43,7 @@ urlpatterns = [
     path("playbooks/", include("playbooks.urls")),
     path("", include("live.urls")),
     path("", include("reviews.urls")),
+    path("", include("analytics.urls")),
     path("incidents/", include("incidents.urls")),
     path("kris/", include("indicators.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
