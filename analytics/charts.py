@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 BAR_HEIGHT = 22
 GAP = 6
 LABEL_WIDTH = 160
@@ -30,13 +32,15 @@ class Chart:
 
 def duration_text(seconds: float) -> str:
     hours, rest = divmod(int(seconds), 3600)
-    return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min"
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": rest // 60}
+    return _("%(minutes)d min") % {"minutes": rest // 60}
 
 
-def bar_chart(rows: list[dict], *, label, value_text) -> Chart:
-    """`label(row)` and `value_text(row)` say what is written; bars scale to the largest value."""
+def bar_chart(rows: list[dict], *, label, value_text, top: float | None = None) -> Chart:
+    """`label(row)` and `value_text(row)` say what is written; bars scale to `top` or the largest value."""
     rows = [row for row in rows if row["value"] is not None]
-    top = max((row["value"] for row in rows), default=0) or 1
+    top = top or max((row["value"] for row in rows), default=0) or 1
     bars = [
         Bar(
             label=label(row),

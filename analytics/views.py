@@ -15,11 +15,11 @@ def _label(row: dict) -> str:
     return f"{row['key']} · {row['tier']}" if "tier" in row else row["key"]
 
 
-def _charts(rows: list[dict], value_text) -> dict:
+def _charts(rows: list[dict], value_text, top: float | None = None) -> dict:
     """The real incidents' chart and the drills' chart of one figure."""
     return {
-        "real": bar_chart([r for r in rows if not r["drill"]], label=_label, value_text=value_text),
-        "drills": bar_chart([r for r in rows if r["drill"]], label=_label, value_text=value_text),
+        "real": bar_chart([r for r in rows if not r["drill"]], label=_label, value_text=value_text, top=top),
+        "drills": bar_chart([r for r in rows if r["drill"]], label=_label, value_text=value_text, top=top),
     }
 
 
@@ -34,7 +34,7 @@ def analytics_page(request):
         (_("Mean time to resolve"), _charts(figures["mttr"], lambda r: duration_text(r["value"]))),
         (
             _("Steps done on time, per tier"),
-            _charts(figures["on_time"], lambda r: f"{r['value']:.0%} ({r['on_time']}/{r['count']})"),
+            _charts(figures["on_time"], lambda r: f"{r['value']:.0%} ({r['on_time']}/{r['count']})", top=1.0),
         ),
         (_("Escalations per incident"), _charts(figures["escalations"], lambda r: f"{r['value']:.1f}")),
     ]
