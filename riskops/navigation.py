@@ -27,6 +27,7 @@ ITEMS = [
     NavItem("heatmap", _("Heat map")),
     NavItem("kri-list", _("Key risk indicators")),
     NavItem("playbook-list", _("Playbooks")),
+    NavItem("analytics", _("Analytics"), frozenset({Role.EXECUTIVE, Role.ADMIN, Role.RISK_OFFICER})),
     NavItem("api-docs", _("API")),
     NavItem("admin:index", _("Administration"), frozenset({Role.ADMIN})),
 ]

@@ -64,6 +64,12 @@ def api():
     return Client()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's session-wide browser keeps an event loop running in the
+    main thread, and the async (WebSocket) tests collected after it could not start their own."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -178,7 +178,7 @@ def main():
 
     processes = {
         "beat": start_process("beat", "beat", "--schedule", str(ROOT / "var" / "bench-timers-beat")),
-        "worker1": start_process("worker1", "worker", "-Q", "timers,default", "-c", "2", "-n", "bench1@%h", "-l", "INFO"),
+        "worker1": start_process("worker1", "worker", "-Q", "timers,default", "-c", "2", "-n", "bench1@%h"),
         "worker2": start_process("worker2", "worker", "-Q", "timers,default", "-c", "2", "-n", "bench2@%h"),
     }
     end = start + dt.timedelta(seconds=options.window)

@@ -30,10 +30,13 @@ def redis(tmp_path):
 
 
 def publish_to(url: str) -> None:
-    """Points this process's Celery producer at another broker (the pools reset as after a fork)."""
+    """Points this process's Celery producer at another broker (the pools reset as after a fork).
+
+    The old pools are left open: kombu keeps them in a process-wide registry by URL, and a
+    closed one would be handed back to every later test that publishes to the suite's broker.
+    """
     from riskops.celery import app
 
-    app.pool.force_close_all()
     app.conf.broker_url = url
     app._after_fork()
 

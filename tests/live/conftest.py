@@ -9,12 +9,6 @@ from tests.incidents.conftest import cast, declared_at, incident, playbook  # no
 ORIGIN = b"http://testserver"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Browser tests last: Playwright's session-wide browser keeps an event loop running in the
-    main thread, and the async (WebSocket) tests collected after it could not start their own."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-
-
 def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)

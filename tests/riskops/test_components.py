@@ -1,9 +1,9 @@
 """The real components the project stands on: the Celery broker and worker, the Channels layer."""
 
+import asyncio
 import threading
 
 import pytest
-from asgiref.sync import async_to_sync
 from celery.contrib.testing.worker import start_worker
 from channels.layers import get_channel_layer
 
@@ -26,19 +26,27 @@ def test_a_task_travels_through_the_real_broker_to_a_real_worker():
         assert reached_worker.wait(timeout=15), "the worker never ran the task"
 
 
-def test_channel_layer_round_trip_on_real_redis():
+async def test_channel_layer_round_trip_on_real_redis():
     layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add("healthcheck", channel)
+    await layer.group_send("healthcheck", {"type": "probe", "text": "tier changed · 已升级"})
+    message = await layer.receive(channel)
+    await layer.group_discard("healthcheck", channel)
+    assert message == {"type": "probe", "text": "tier changed · 已升级"}
 
-    async def round_trip():
-        channel = await layer.new_channel()
-        await layer.group_add("healthcheck", channel)
-        await layer.group_send("healthcheck", {"type": "probe", "text": "tier changed · 已升级"})
-        message = await layer.receive(channel)
-        await layer.group_discard("healthcheck", channel)
-        return message
 
-    assert async_to_sync(round_trip)() == {"type": "probe", "text": "tier changed · 已升级"}
+async def test_the_broadcaster_sends_from_sync_code_in_order():
+    """Services call it from synchronous code; it returns at once and delivers in order."""
+    from riskops.broadcast import broadcaster
 
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add("broadcast-probe", channel)
+    for n in range(3):
+        broadcaster.send(["broadcast-probe"], {"type": "probe", "n": n})
+    received = [(await asyncio.wait_for(layer.receive(channel), timeout=5))["n"] for _ in range(3)]
+    assert received == [0, 1, 2]
 
 @pytest.mark.parametrize("queue", ["timers", "default"])
 def test_both_queues_are_declared(queue):
