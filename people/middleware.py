@@ -11,10 +11,11 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(user.timezone))
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = translation.get_language()
-        else:
+        if user is None or not user.is_authenticated:
             timezone.deactivate()
-        return self.get_response(request)
+            return self.get_response(request)
+        # Overrides, not activations: the thread's language and time zone are restored after
+        # the request, so nothing leaks into whatever the thread serves next.
+        with translation.override(user.language), timezone.override(zoneinfo.ZoneInfo(user.timezone)):
+            request.LANGUAGE_CODE = translation.get_language()
+            return self.get_response(request)

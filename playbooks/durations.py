@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django.utils.dateparse import parse_duration
+from django.utils.translation import gettext as _
 
 # Only the ISO 8601 form: parse_duration alone would also take "6:00:00" or "3600".
 ISO_DURATION = re.compile(
@@ -18,18 +19,18 @@ class DurationError(ValueError):
 def duration_parse(value) -> dt.timedelta:
     """A timedelta from ISO 8601 text or integer seconds; never negative."""
     if isinstance(value, bool):
-        raise DurationError("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds.")
+        raise DurationError(_("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds."))
     if isinstance(value, int | float):
         if value < 0:
-            raise DurationError("A duration must not be negative.")
+            raise DurationError(_("A duration must not be negative."))
         return dt.timedelta(seconds=value)
     if isinstance(value, str):
         text = value.strip().upper()
         if text.startswith("-"):
-            raise DurationError("A duration must not be negative.")
+            raise DurationError(_("A duration must not be negative."))
         if ISO_DURATION.match(text):
             return parse_duration(text)
-    raise DurationError("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds.")
+    raise DurationError(_("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds."))
 
 
 def duration_text(value: dt.timedelta) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from people.models import Team, User
@@ -87,7 +88,7 @@ def playbook_validate(spec) -> CleanPlaybook:
     errors = Errors()
     if not isinstance(spec, dict):
         raise InvalidPlaybook(
-            {"non_field_errors": ["Expected a playbook: an object with a name, tiers and steps."]}
+            {"non_field_errors": [_("Expected a playbook: an object with a name, tiers and steps.")]}
         )
     name = _text(
         spec, "name", errors, ("name",), required=True, max_length=Playbook._meta.get_field("name").max_length
@@ -109,13 +110,15 @@ def _text(data: dict, key: str, errors: Errors, path: tuple, *, required=False, 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors.add(path, "Must be text.")
+        errors.add(path, _("Must be text."))
         return ""
     value = value.strip()
     if required and not value:
-        errors.add(path, "This field is required.")
+        errors.add(path, _("This field is required."))
     if max_length and len(value) > max_length:
-        errors.add(path, f"At most {max_length} characters, not {len(value)}.")
+        errors.add(
+            path, _("At most %(max)d characters, not %(count)d.") % {"max": max_length, "count": len(value)}
+        )
     return value
 
 
@@ -123,7 +126,7 @@ def _duration(data: dict, key: str, errors: Errors, path: tuple, *, nullable=Fal
     value = data.get(key)
     if value is None:
         if not nullable:
-            errors.add(path, "This field is required.")
+            errors.add(path, _("This field is required."))
         return None
     try:
         return duration_parse(value)
@@ -137,7 +140,7 @@ def _tiers(raw, errors: Errors) -> tuple[list[CleanTier], set[str]]:
     if raw is None:
         raw = DEFAULT_TIERS
     if not isinstance(raw, list) or not raw:
-        errors.add(("tiers",), "At least one tier is required.")
+        errors.add(("tiers",), _("At least one tier is required."))
         return [], set()
     tiers: list[CleanTier] = []
     broken: set[str] = set()
@@ -145,7 +148,7 @@ def _tiers(raw, errors: Errors) -> tuple[list[CleanTier], set[str]]:
     for index, item in enumerate(raw):
         path = ("tiers", index)
         if not isinstance(item, dict):
-            errors.add(path, "Expected a tier: an object with key, name, starts_after and ends_after.")
+            errors.add(path, _("Expected a tier: an object with key, name, starts_after and ends_after."))
             continue
         key = _text(
             item,
@@ -164,13 +167,20 @@ def _tiers(raw, errors: Errors) -> tuple[list[CleanTier], set[str]]:
             max_length=Tier._meta.get_field("name").max_length,
         )
         if key in seen:
-            errors.add((*path, "key"), f"Key {key} is already used by tier {seen[key] + 1}.")
+            errors.add(
+                (*path, "key"),
+                _("Key %(key)s is already used by tier %(tier)d.") % {"key": key, "tier": seen[key] + 1},
+            )
             broken.add(key)
         seen.setdefault(key, index)
         starts = _duration(item, "starts_after", errors, (*path, "starts_after"))
         ends = _duration(item, "ends_after", errors, (*path, "ends_after"), nullable=True)
         if starts is not None and ends is not None and ends <= starts:
-            errors.add((*path, "ends_after"), f"{key} must end after it starts ({duration_text(starts)}).")
+            errors.add(
+                (*path, "ends_after"),
+                _("%(key)s must end after it starts (%(start)s).")
+                % {"key": key, "start": duration_text(starts)},
+            )
             broken.add(key)
         if starts is None or errors.at((*path, "ends_after")):
             broken.add(key)
@@ -183,13 +193,16 @@ def _tiers(raw, errors: Errors) -> tuple[list[CleanTier], set[str]]:
 def _check_contiguous(tiers: list[CleanTier], broken: set[str], errors: Errors) -> None:
     first = tiers[0]
     if first.starts_after is not None and first.starts_after != dt.timedelta(0):
-        errors.add(("tiers", 0, "starts_after"), f"The first tier, {first.key}, must start at PT0S.")
+        errors.add(
+            ("tiers", 0, "starts_after"),
+            _("The first tier, %(key)s, must start at PT0S.") % {"key": first.key},
+        )
     for index, (previous, tier) in enumerate(zip(tiers, tiers[1:], strict=False), start=1):
         if previous.ends_after is None:
             if not errors.at(("tiers", index - 1, "ends_after")):
                 errors.add(
                     ("tiers", index - 1, "ends_after"),
-                    f"Only the last tier may be open-ended; {previous.key} needs an end.",
+                    _("Only the last tier may be open-ended; %(key)s needs an end.") % {"key": previous.key},
                 )
         elif (
             previous.key not in broken
@@ -199,7 +212,8 @@ def _check_contiguous(tiers: list[CleanTier], broken: set[str], errors: Errors) 
             where = duration_text(previous.ends_after)
             errors.add(
                 ("tiers", index, "starts_after"),
-                f"{tier.key} must start at {where}, where {previous.key} ends.",
+                _("%(key)s must start at %(where)s, where %(previous)s ends.")
+                % {"key": tier.key, "where": where, "previous": previous.key},
             )
 
 
@@ -257,28 +271,34 @@ def _steps(
     if raw is None:
         return []
     if not isinstance(raw, list):
-        errors.add(("steps",), "Expected a list of steps.")
+        errors.add(("steps",), _("Expected a list of steps."))
         return []
     steps = []
     orders: dict[tuple[str, int], int] = {}
     for index, item in enumerate(raw):
         path = ("steps", index)
         if not isinstance(item, dict):
-            errors.add(path, "Expected a step: an object with tier, order, title, due_after and raci.")
+            errors.add(path, _("Expected a step: an object with tier, order, title, due_after and raci."))
             continue
         tier_key = item.get("tier")
         tier = tiers.get(tier_key) if isinstance(tier_key, str) else None
         if tier is None and tiers:
             known = ", ".join(tiers)
-            errors.add((*path, "tier"), f"No tier {tier_key or '(none)'}; the tiers are {known}.")
+            errors.add(
+                (*path, "tier"),
+                _("No tier %(key)s; the tiers are %(known)s.")
+                % {"key": tier_key or "(none)", "known": known},
+            )
         order = item.get("order")
         if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-            errors.add((*path, "order"), "Give a whole number from 1 up.")
+            errors.add((*path, "order"), _("Give a whole number from 1 up."))
         elif tier is not None:
             if (tier.key, order) in orders:
                 first = orders[(tier.key, order)]
                 errors.add(
-                    (*path, "order"), f"Order {order} in {tier.key} is already used by step {first + 1}."
+                    (*path, "order"),
+                    _("Order %(order)s in %(tier)s is already used by step %(step)d.")
+                    % {"order": order, "tier": tier.key, "step": first + 1},
                 )
             orders.setdefault((tier.key, order), index)
         title = _text(
@@ -293,14 +313,14 @@ def _steps(
         due = _duration(item, "due_after", errors, (*path, "due_after"))
         escalate = _duration(item, "escalate_after", errors, (*path, "escalate_after"))
         if escalate is not None and escalate <= dt.timedelta(0):
-            errors.add((*path, "escalate_after"), "Escalation needs a delay longer than zero.")
+            errors.add((*path, "escalate_after"), _("Escalation needs a delay longer than zero."))
         if due is not None and tier is not None and tier.key not in broken and tier.ends_after is not None:
             length = tier.ends_after - tier.starts_after
             if due > length:
                 errors.add(
                     (*path, "due_after"),
-                    f"Due {duration_text(due)} after {tier.key} starts, "
-                    f"but {tier.key} lasts only {duration_text(length)}.",
+                    _("Due %(due)s after %(tier)s starts, but %(tier)s lasts only %(length)s.")
+                    % {"due": duration_text(due), "tier": tier.key, "length": duration_text(length)},
                 )
         raci = _raci(item.get("raci"), parties, errors, (*path, "raci"))
         steps.append(
@@ -319,22 +339,22 @@ def _steps(
 
 def _raci(raw, parties: _Parties, errors: Errors, path: tuple) -> list[CleanRaci]:
     if not isinstance(raw, dict):
-        errors.add(path, "Expected RACI: responsible, accountable, consulted and informed.")
+        errors.add(path, _("Expected RACI: responsible, accountable, consulted and informed."))
         return []
     clean = []
     for role in RACI_LISTS:
         entries = raw.get(role) or []
         if not isinstance(entries, list):
-            errors.add((*path, role), "Expected a list of teams or people.")
+            errors.add((*path, role), _("Expected a list of teams or people."))
             continue
         if role == RaciRole.RESPONSIBLE and not entries:
-            errors.add((*path, role), "At least one Responsible is required.")
+            errors.add((*path, role), _("At least one Responsible is required."))
         clean += _parties(role, entries, parties, errors, (*path, role))
     accountable = raw.get(RaciRole.ACCOUNTABLE)
     if isinstance(accountable, list):
         accountable = accountable[0] if len(accountable) == 1 else None
     if not accountable:
-        errors.add((*path, RaciRole.ACCOUNTABLE), "Exactly one Accountable is required.")
+        errors.add((*path, RaciRole.ACCOUNTABLE), _("Exactly one Accountable is required."))
     else:
         party = _party(accountable, parties, errors, (*path, RaciRole.ACCOUNTABLE))
         if party:
@@ -349,7 +369,7 @@ def _parties(role: str, entries: list, parties: _Parties, errors: Errors, path: 
         if party is None:
             continue
         if party in seen:
-            errors.add((*path, position), f"{party[0] or party[1]} is named twice.")
+            errors.add((*path, position), _("%(party)s is named twice.") % {"party": party[0] or party[1]})
         seen.add(party)
         clean.append(CleanRaci(role, position, *party))
     return clean
@@ -362,14 +382,14 @@ def _party(entry, parties: _Parties, errors: Errors, path: tuple) -> tuple[Team 
     if "team" in entry:
         team = parties.teams.get(entry["team"]) if _is_ref(entry["team"]) else None
         if team is None:
-            errors.add((*path, "team"), f"No team {entry['team']!r}.")
+            errors.add((*path, "team"), _("No team %(team)r.") % {"team": entry["team"]})
             return None
         return team, None
     user = parties.users.get(entry["user"]) if _is_ref(entry["user"]) else None
     if user is None:
-        errors.add((*path, "user"), f"No person {entry['user']!r}.")
+        errors.add((*path, "user"), _("No person %(user)r.") % {"user": entry["user"]})
         return None
     if not user.is_active:
-        errors.add((*path, "user"), f"{user.username} is no longer active.")
+        errors.add((*path, "user"), _("%(user)s is no longer active.") % {"user": user.username})
         return None
     return None, user

@@ -211,6 +211,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "riskops@localhost")
+# The address people reach the site at: links in e-mails and chat messages start with it.
+SITE_URL = os.environ.get("RISKOPS_SITE_URL", "")
 
 LOGGING = {
     "version": 1,

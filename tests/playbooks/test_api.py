@@ -215,3 +215,15 @@ def test_validate_writes_nothing(api, risk_officer, spec):
 
 def test_unknown_playbook_is_404(api, responder):
     assert api.as_user(responder).get("/api/v1/playbooks/999999/").status_code == 404
+
+
+def test_validation_errors_speak_the_editors_language(make_user):
+    from rest_framework.test import APIClient
+
+    from people.models import Role
+
+    client = APIClient()
+    client.force_login(make_user(Role.RISK_OFFICER, language="zh-hans"))
+    response = client.post("/api/v1/playbooks/validate/", {"name": "x", "steps": [{"tier": "T9"}]}, format="json")
+    assert response.status_code == 400
+    assert "没有级别 T9" in str(response.json())
