@@ -224,6 +224,8 @@ def test_validation_errors_speak_the_editors_language(make_user):
 
     client = APIClient()
     client.force_login(make_user(Role.RISK_OFFICER, language="zh-hans"))
-    response = client.post("/api/v1/playbooks/validate/", {"name": "x", "steps": [{"tier": "T9"}]}, format="json")
+    response = client.post(
+        "/api/v1/playbooks/validate/", {"name": "x", "steps": [{"tier": "T9"}]}, format="json"
+    )
     assert response.status_code == 400
     assert "没有级别 T9" in str(response.json())
