@@ -22,6 +22,7 @@ run: venv translations
 
 lint: venv
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint translations

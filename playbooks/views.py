@@ -1,6 +1,5 @@
 """Pages: the library, a playbook with its RACI chart, the timeline preview, the editor."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

@@ -48,6 +48,7 @@ async def test_the_broadcaster_sends_from_sync_code_in_order():
     received = [(await asyncio.wait_for(layer.receive(channel), timeout=5))["n"] for _ in range(3)]
     assert received == [0, 1, 2]
 
+
 @pytest.mark.parametrize("queue", ["timers", "default"])
 def test_both_queues_are_declared(queue):
     assert queue in {q.name for q in celery_app.conf.task_queues}
