@@ -55,9 +55,8 @@ def test_write_see_an_error_fix_it_and_publish(
     page.goto(f"{live_server.url}/playbooks/new/")
     page.fill('[data-field="name"]', "舆情危机黄金 3 小时")
     write_first_step(page, team, lead, due_after="-PT1H")
-    page.locator('[data-error="steps.0.due_after"]').get_by_text(
-        "A duration must not be negative."
-    ).wait_for()
+    # The validation message speaks the editor's language too.
+    page.locator('[data-error="steps.0.due_after"]').get_by_text("时长不能为负数。").wait_for()
     page.screenshot(path=screenshot_dir / "playbook-editor-error-zh.png", full_page=True)
     page.goto(f"{live_server.url}/playbooks/")
     page.screenshot(path=screenshot_dir / "playbook-library-zh.png", full_page=True)
