@@ -1,6 +1,7 @@
 """Reads: a person's inbox, their preferences, and where a notification should go."""
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -67,37 +68,53 @@ class Routes:
     webhooks: list[tuple[WebhookEndpoint, int]]  # each endpoint once, with the person whose copy it posts
 
 
-def routes_for(*, people: Sequence[User], kind: str) -> Routes:
-    """E-mail per the people's preferences; their own webhooks per their preferences; and each
-    team webhook once, carrying the copy of the first of the people who belongs to the team."""
-    stored = {
-        preference.user_id: preference for preference in Preference.objects.filter(user__in=people, kind=kind)
-    }
+class RouteBook:
+    """Where notifications go besides the inbox, for many notifications at once: the people's
+    preferences, their teams' webhooks and their own are read once, whatever the number of
+    notifications asked about afterwards."""
 
-    def wants(person: User, channel: str, default: bool) -> bool:
-        preference = stored.get(person.pk)
+    def __init__(self, *, people: Sequence[User], kinds: Iterable[str]):
+        self.preferences = {
+            (preference.user_id, preference.kind): preference
+            for preference in Preference.objects.filter(user__in=people, kind__in=set(kinds))
+        }
+        self.teams_of: dict[int, set[int]] = defaultdict(set)
+        memberships = Membership.objects.filter(user__in=people, team__webhook_endpoints__active=True)
+        for team_id, user_id in memberships.values_list("team_id", "user_id").distinct():
+            self.teams_of[user_id].add(team_id)
+        team_ids = set().union(*self.teams_of.values())
+        self.endpoints = list(
+            WebhookEndpoint.objects.filter(active=True)
+            .filter(Q(user__in=people) | Q(team__in=team_ids))
+            .order_by("id")
+        )
+
+    def wants(self, person: User, kind: str, channel: str, default: bool) -> bool:
+        preference = self.preferences.get((person.pk, kind))
         return getattr(preference, channel) if preference else default
 
-    email = {person.pk for person in people if person.email and wants(person, "email", DEFAULT_EMAIL)}
-
-    first_member_of_team: dict[int, int] = {}
-    order = {person.pk: index for index, person in enumerate(people)}
-    memberships = Membership.objects.filter(user__in=people, team__webhook_endpoints__active=True)
-    for team_id, user_id in memberships.values_list("team_id", "user_id").distinct():
-        current = first_member_of_team.get(team_id)
-        if current is None or order[user_id] < order[current]:
-            first_member_of_team[team_id] = user_id
-
-    endpoints = WebhookEndpoint.objects.filter(active=True).filter(
-        Q(user__in=people) | Q(team__in=list(first_member_of_team))
-    )
-    people_by_id = {person.pk: person for person in people}
-    webhooks = []
-    for endpoint in endpoints.order_by("id"):
-        if not endpoint.wants(kind):
-            continue
-        if endpoint.team_id is not None:
-            webhooks.append((endpoint, first_member_of_team[endpoint.team_id]))
-        elif wants(people_by_id[endpoint.user_id], "webhook", DEFAULT_WEBHOOK):
-            webhooks.append((endpoint, endpoint.user_id))
-    return Routes(email=email, webhooks=webhooks)
+    def routes(self, *, people: Sequence[User], kind: str) -> Routes:
+        """E-mail per the people's preferences; their own webhooks per their preferences; and each
+        team webhook once, carrying the copy of the first of the people who belongs to the team."""
+        email = {
+            person.pk
+            for person in people
+            if person.email and self.wants(person, kind, "email", DEFAULT_EMAIL)
+        }
+        first_member_of_team: dict[int, int] = {}
+        for person in people:
+            for team_id in self.teams_of.get(person.pk, ()):
+                first_member_of_team.setdefault(team_id, person.pk)
+        people_by_id = {person.pk: person for person in people}
+        webhooks = []
+        for endpoint in self.endpoints:
+            if not endpoint.wants(kind):
+                continue
+            if endpoint.team_id is not None:
+                if endpoint.team_id in first_member_of_team:
+                    webhooks.append((endpoint, first_member_of_team[endpoint.team_id]))
+            elif endpoint.user_id in people_by_id and self.wants(
+                people_by_id[endpoint.user_id], kind, "webhook", DEFAULT_WEBHOOK
+            ):
+                webhooks.append((endpoint, endpoint.user_id))
+        return Routes(email=email, webhooks=webhooks)

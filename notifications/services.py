@@ -2,7 +2,9 @@
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications import senders
 from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
-from notifications.selectors import notification_get, routes_for
+from notifications.selectors import RouteBook, notification_get
 from people.models import User
 from riskops.celery import DEFAULT_QUEUE
 
@@ -31,7 +33,19 @@ class DeliveryFailed(Exception):
     """This attempt failed and another will follow (the delivery task retries on it)."""
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell some people. `title` and `body` may be lazy translations: each is
+    rendered per recipient, in their own language."""
+
+    recipients: Iterable[User]
+    kind: str
+    title: Any
+    body: Any = ""
+    url: str = ""
+    incident_id: int | None = None
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -42,46 +56,55 @@ def notify(
     incident_id: int | None = None,
 ) -> list[Notification]:
     """Tells each distinct, active recipient, in their own language, in-app at once and by their
-    other channels after the caller's transaction commits. Never fails because a channel is down.
+    other channels after the caller's transaction commits. Never fails because a channel is down."""
+    return notify_all(
+        [Message(recipients=recipients, kind=kind, title=title, body=body, url=url, incident_id=incident_id)]
+    )
 
-    `title` and `body` may be lazy translations: each is rendered per recipient.
-    """
-    people = [person for person in dict.fromkeys(recipients) if person.is_active]
-    if not people:
+
+@transaction.atomic
+def notify_all(messages: Sequence[Message]) -> list[Notification]:
+    """Several messages told at once (a batch of timers firing): the same as one notify() per
+    message, with a constant number of queries however many messages and people there are."""
+    audiences = [
+        [person for person in dict.fromkeys(message.recipients) if person.is_active] for message in messages
+    ]
+    everyone = list({person.pk: person for people in audiences for person in people}.values())
+    if not everyone:
         return []
     now = timezone.now()
-    notifications = []
-    for person in people:
-        with translation.override(person.language):
-            notifications.append(
-                Notification(
-                    recipient=person,
-                    kind=kind,
-                    title=str(title)[:TITLE_LENGTH],
-                    body=str(body),
-                    url=url,
-                    incident_id=incident_id,
-                    created_at=now,
-                )
-            )
+    book = RouteBook(people=everyone, kinds={message.kind for message in messages})
+    notifications, deliveries = [], []
+    for message, people in zip(messages, audiences, strict=True):
+        told = {person.pk: _notification(message, person, now) for person in people}
+        notifications += told.values()
+        routes = book.routes(people=people, kind=message.kind)
+        deliveries += [
+            Delivery(notification=told[person_id], channel=Channel.EMAIL, created_at=now)
+            for person_id in routes.email
+        ] + [
+            Delivery(notification=told[person_id], channel=Channel.WEBHOOK, endpoint=endpoint, created_at=now)
+            for endpoint, person_id in routes.webhooks
+        ]
     Notification.objects.bulk_create(notifications)
-
-    routes = routes_for(people=people, kind=kind)
-    by_person = {notification.recipient_id: notification for notification in notifications}
-    deliveries = [
-        Delivery(notification=by_person[person_id], channel=Channel.EMAIL, created_at=now)
-        for person_id in routes.email
-    ] + [
-        Delivery(
-            notification=by_person[person_id], channel=Channel.WEBHOOK, endpoint=endpoint, created_at=now
-        )
-        for endpoint, person_id in routes.webhooks
-    ]
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
         delivery_ids = [delivery.pk for delivery in deliveries]
         transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=delivery_ids), robust=True)
     return notifications
+
+
+def _notification(message: Message, person: User, now: dt.datetime) -> Notification:
+    with translation.override(person.language):
+        return Notification(
+            recipient=person,
+            kind=message.kind,
+            title=str(message.title)[:TITLE_LENGTH],
+            body=str(message.body),
+            url=message.url,
+            incident_id=message.incident_id,
+            created_at=now,
+        )
 
 
 def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
