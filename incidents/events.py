@@ -54,8 +54,10 @@ def encode(event: dict) -> str:
     return json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
-def publish_on_commit(entry) -> None:
-    transaction.on_commit(lambda: publish(entry.incident_id, entry.seq, encode(event_from_entry(entry))))
+def publish_on_commit(incident_id: int, entries: list) -> None:
+    """The entries' events, in seq order, once the transaction commits."""
+    texts = [(entry.seq, encode(event_from_entry(entry))) for entry in entries]
+    transaction.on_commit(lambda: publish(incident_id, texts))
 
 
 def teams_involved(incident_id: int) -> list[int]:
@@ -64,13 +66,15 @@ def teams_involved(incident_id: int) -> list[int]:
     return sorted(set(assignments.values_list("team_id", flat=True)))
 
 
-def publish(incident_id: int, seq: int, text: str) -> None:
-    """Sends one encoded event to everyone watching; a Redis outage is logged, never raised.
+def publish(incident_id: int, texts: list[tuple[int, str]]) -> None:
+    """Sends encoded events (seq, text) to everyone watching; a Redis outage is logged, never raised.
 
-    The message carries `seq` beside the encoded text so that receivers put events in order
+    Each message carries `seq` beside the encoded text so that receivers put events in order
     without decoding them.
     """
-    message = {"type": "incident.event", "incident": incident_id, "seq": seq, "text": text}
     groups = [incident_group(incident_id), DASHBOARD_GROUP]
     groups += [team_group(team_id) for team_id in teams_involved(incident_id)]
-    broadcaster.send(groups, message)
+    for seq, text in texts:
+        broadcaster.send(
+            groups, {"type": "incident.event", "incident": incident_id, "seq": seq, "text": text}
+        )

@@ -6,25 +6,38 @@ from people.models import Membership, Role, User
 from playbooks.models import RaciRole
 
 
-def people_behind(assignments: Iterable) -> set[User]:
-    """Named people, plus the active members of named teams, for a set of RACI assignments."""
-    assignments = list(assignments)
-    users = {a.user for a in assignments if a.user_id and a.user.is_active}
-    team_ids = {a.team_id for a in assignments if a.team_id}
-    if team_ids:
-        memberships = Membership.objects.filter(team_id__in=team_ids, user__is_active=True).select_related(
-            "user"
-        )
-        users.update(m.user for m in memberships)
-    return users
+class Directory:
+    """Teams' members and the executives, each read once however many times they are asked for:
+    a batch of timers firing asks for the same teams again and again."""
+
+    def __init__(self):
+        self._members: dict[int, set[User]] = {}
+        self._executives: set[User] | None = None
+
+    def members(self, team_ids: set[int]) -> set[User]:
+        missing = team_ids - self._members.keys()
+        if missing:
+            for team_id in missing:
+                self._members[team_id] = set()
+            memberships = Membership.objects.filter(team_id__in=missing, user__is_active=True)
+            for membership in memberships.select_related("user"):
+                self._members[membership.team_id].add(membership.user)
+        return set().union(*(self._members[team_id] for team_id in team_ids))
+
+    def people_behind(self, assignments: Iterable) -> set[User]:
+        """Named people, plus the active members of named teams, for a set of RACI assignments."""
+        assignments = list(assignments)
+        users = {a.user for a in assignments if a.user_id and a.user.is_active}
+        return users | self.members({a.team_id for a in assignments if a.team_id})
+
+    def executives(self) -> set[User]:
+        if self._executives is None:
+            self._executives = set(User.objects.filter(role=Role.EXECUTIVE, is_active=True))
+        return self._executives
 
 
 def of_roles(assignments: Iterable, *roles: str) -> list:
     return [a for a in assignments if a.role in roles]
-
-
-def executives() -> set[User]:
-    return set(User.objects.filter(role=Role.EXECUTIVE, is_active=True))
 
 
 def escalation_contacts(assignments: Iterable) -> set[User]:

@@ -6,9 +6,9 @@ from django.utils import timezone
 from incidents import services
 
 
-@shared_task(name="incidents.fire_timer", ignore_result=True)
-def fire_timer(timer_id: int) -> bool:
-    return services.timer_fire(timer_id=timer_id)
+@shared_task(name="incidents.fire_timers", ignore_result=True)
+def fire_timers(timer_ids: list[int]) -> int:
+    return len(services.timers_fire(timer_ids=timer_ids))
 
 
 @shared_task(name="incidents.sweep_timers", ignore_result=True)

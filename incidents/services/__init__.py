@@ -1,7 +1,7 @@
 """Every change to an incident goes through one of these functions."""
 
 from incidents.services.declaration import incident_declare
-from incidents.services.firing import timer_fire
+from incidents.services.firing import timers_fire
 from incidents.services.lifecycle import (
     incident_advance_tier,
     incident_close,
@@ -25,6 +25,6 @@ __all__ = [
     "task_complete",
     "task_reassign",
     "task_skip",
-    "timer_fire",
+    "timers_fire",
     "timers_sweep",
 ]

@@ -6,15 +6,17 @@ Level 3 (two delays later): the executives and the Accountable team's escalation
 """
 
 import datetime as dt
+from collections import defaultdict
 
+from django.db.models import Min
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from incidents import recipients
-from incidents.models import Incident, Task, Timer, TimerState
-from incidents.services.timeline import timeline_append
+from incidents.models import Incident, Task, TimelineEntry, Timer, TimerState
+from incidents.services.timeline import timeline_extend
 from incidents.transitions import LIVE_STATUSES
-from notifications.services import notify
+from notifications.services import Message, notify_all
 from playbooks.models import RaciRole
 
 TITLES = {
@@ -22,51 +24,75 @@ TITLES = {
     2: _("{incident}: “{task}” escalated to you (level 2)"),
     3: _("{incident}: “{task}” escalated to executives (level 3)"),
 }
+ESCALATING_TASK_STATES = {"open", "acknowledged"}
 
 
-def people_for_level(*, level: int, task: Task, incident: Incident) -> set:
-    assignments = list(task.assignments.select_related("team__escalation_contact", "user"))
+def people_for_level(*, level: int, task: Task, incident: Incident, directory: recipients.Directory) -> set:
+    assignments = task.assignments.all()
     if level == 1:
-        return recipients.people_behind(
+        return directory.people_behind(
             recipients.of_roles(assignments, RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
         )
     if level == 2:
-        return recipients.people_behind(recipients.of_roles(assignments, RaciRole.ACCOUNTABLE)) | {
+        return directory.people_behind(recipients.of_roles(assignments, RaciRole.ACCOUNTABLE)) | {
             incident.commander
         }
-    return recipients.executives() | recipients.escalation_contacts(assignments)
+    return directory.executives() | recipients.escalation_contacts(assignments)
 
 
-def escalation_fire(*, timer: Timer, incident: Incident, now: dt.datetime) -> None:
-    task = Task.objects.select_related("step").get(pk=timer.task_id)
-    if incident.status not in LIVE_STATUSES or task.state not in {"open", "acknowledged"}:
-        return  # a timer that outlived its task: claimed, and nothing to say
-    people = people_for_level(level=timer.level, task=task, incident=incident)
-    notify(
-        recipients=people,
-        kind="task.overdue" if timer.level == 1 else "escalation",
-        title=format_lazy(TITLES[timer.level], incident=incident.title, task=task.title),
-        url=f"/incidents/{incident.pk}/",
-        incident_id=incident.pk,
+def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now: dt.datetime) -> None:
+    """Fires claimed escalation timers, in their order: the level's people are told, the task
+    shows its level and its next escalation, and the timeline says who was notified.
+
+    However many timers, the queries are the same few: a batch of 50 costs little more than one.
+    """
+    tasks = Task.objects.select_related("step").prefetch_related(
+        "assignments__team__escalation_contact", "assignments__user"
     )
-    task.escalation_level = timer.level
-    task.next_escalation_at = (
-        Timer.objects.filter(task=task, state=TimerState.PENDING)
-        .order_by("due_at")
-        .values_list("due_at", flat=True)
-        .first()
+    tasks = tasks.in_bulk({timer.task_id for timer in timers})
+    directory = recipients.Directory()
+    messages, escalated = [], {}
+    entries = defaultdict(list)
+    for timer in timers:
+        incident, task = incidents[timer.incident_id], tasks[timer.task_id]
+        if incident.status not in LIVE_STATUSES or task.state not in ESCALATING_TASK_STATES:
+            continue  # a timer that outlived its task: claimed, and nothing to say
+        people = people_for_level(level=timer.level, task=task, incident=incident, directory=directory)
+        kind = "task.overdue" if timer.level == 1 else "escalation"
+        messages.append(
+            Message(
+                recipients=people,
+                kind=kind,
+                title=format_lazy(TITLES[timer.level], incident=incident.title, task=task.title),
+                url=f"/incidents/{incident.pk}/",
+                incident_id=incident.pk,
+            )
+        )
+        task.escalation_level = timer.level
+        escalated[task.pk] = task
+        entries[incident.pk].append(
+            TimelineEntry(
+                type="task.overdue" if timer.level == 1 else "escalation.fired",
+                at=now,
+                data={
+                    "task": task.pk,
+                    "level": timer.level,
+                    "due_at": timer.due_at.isoformat(),
+                    "notified": sorted(person.pk for person in people),
+                },
+            )
+        )
+    if not escalated:
+        return
+    notify_all(messages)
+    next_at = dict(
+        Timer.objects.filter(task_id__in=escalated, state=TimerState.PENDING)
+        .values("task_id")
+        .annotate(next_at=Min("due_at"))
+        .values_list("task_id", "next_at")
     )
-    Task.objects.filter(pk=task.pk).update(
-        escalation_level=task.escalation_level, next_escalation_at=task.next_escalation_at
-    )
-    timeline_append(
-        incident=incident,
-        type="task.overdue" if timer.level == 1 else "escalation.fired",
-        at=now,
-        data={
-            "task": task.pk,
-            "level": timer.level,
-            "due_at": timer.due_at.isoformat(),
-            "notified": sorted(person.pk for person in people),
-        },
-    )
+    for task in escalated.values():
+        task.next_escalation_at = next_at.get(task.pk)
+    Task.objects.bulk_update(escalated.values(), ["escalation_level", "next_escalation_at"])
+    for incident_id, incident_entries in entries.items():
+        timeline_extend(incident=incidents[incident_id], entries=incident_entries)

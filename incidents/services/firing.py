@@ -1,45 +1,56 @@
-"""Firing a timer: claimed by a conditional UPDATE in the same transaction as its effect.
+"""Firing timers: claimed in the same transaction as their effect, many at a time.
 
-However many workers or deliveries reach the same timer, exactly one claims it; if the
-effect fails, the claim rolls back with it and the sweep tries again.
+The timers' incidents are locked first (in id order), then the timers themselves; only timers
+still pending are claimed, so however many workers or deliveries reach the same timer, exactly
+one fires it. If an effect fails, the claims roll back with it and the sweep tries again.
 """
 
 import datetime as dt
+from itertools import groupby
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Incident, Timer, TimerKind, TimerState
-from incidents.services.escalation import escalation_fire
+from incidents.services.escalation import escalations_fire
+from incidents.services.locking import lock_incidents
 from incidents.services.tiers import tier_start
 from incidents.transitions import LIVE_STATUSES
 
 
-def tier_start_fire(*, timer: Timer, incident: Incident, now: dt.datetime) -> None:
-    if incident.status not in LIVE_STATUSES or incident.current_tier.starts_after >= timer.tier.starts_after:
-        return  # resolved, or this tier (or a later one) was already started by hand
-    tier_start(incident=incident, tier=timer.tier, started_at=timer.due_at, actor=None, now=now)
+def tier_starts_fire(*, timers: list[Timer], incidents: dict[int, Incident], now: dt.datetime) -> None:
+    for timer in timers:
+        incident = incidents[timer.incident_id]
+        if (
+            incident.status not in LIVE_STATUSES
+            or incident.current_tier.starts_after >= timer.tier.starts_after
+        ):
+            continue  # resolved, or this tier (or a later one) was already started by hand
+        tier_start(incident=incident, tier=timer.tier, started_at=timer.due_at, actor=None, now=now)
 
 
-EFFECTS = {TimerKind.TIER_START: tier_start_fire, TimerKind.ESCALATION: escalation_fire}
+EFFECTS = {TimerKind.TIER_START: tier_starts_fire, TimerKind.ESCALATION: escalations_fire}
 
 
-def timer_fire(*, timer_id: int, now: dt.datetime | None = None) -> bool:
-    """Fires the timer if it is due and still pending; True if this call fired it."""
+def timers_fire(*, timer_ids: list[int], now: dt.datetime | None = None) -> list[int]:
+    """Fires those of the timers that are due and still pending, in due order; returns the ids
+    this call fired."""
     now = now or timezone.now()
+    due = Timer.objects.filter(pk__in=timer_ids, state=TimerState.PENDING, due_at__lte=now)
     with transaction.atomic():
-        timer = Timer.objects.select_related("tier").filter(pk=timer_id, state=TimerState.PENDING).first()
-        if timer is None or timer.due_at > now:
-            return False
-        incident = (
-            Incident.objects.select_for_update()
-            .select_related("current_tier", "commander")
-            .get(pk=timer.incident_id)
+        incidents = lock_incidents(set(due.values_list("incident_id", flat=True)))
+        if not incidents:
+            return []
+        timers = list(
+            due.filter(incident_id__in=list(incidents))
+            .select_for_update(of=("self",))
+            .select_related("tier")
+            .order_by("due_at", "pk")
         )
-        claimed = Timer.objects.filter(pk=timer_id, state=TimerState.PENDING).update(
-            state=TimerState.FIRED, fired_at=now
-        )
-        if not claimed:
-            return False
-        EFFECTS[timer.kind](timer=timer, incident=incident, now=now)
-        return True
+        fired = [timer.pk for timer in timers]
+        Timer.objects.filter(pk__in=fired).update(state=TimerState.FIRED, fired_at=now)
+        # Consecutive timers of one kind take effect together; the kinds keep their order.
+        for kind, run in groupby(timers, key=attrgetter("kind")):
+            EFFECTS[kind](timers=list(run), incidents=incidents, now=now)
+        return fired

@@ -10,7 +10,7 @@ from incidents import recipients
 from incidents.models import Incident, Task, TaskState, Timer, TimerKind
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_create
-from notifications.services import notify
+from notifications.services import Message, notify_all
 from playbooks.models import RaciRole
 from playbooks.schedule import escalation_times, scaled
 
@@ -65,23 +65,30 @@ def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: d
 def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
     """The tier's Informed hear that it started; its Responsible, that they have work now."""
     url = f"/incidents/{incident.pk}/"
-    notify(
-        recipients=recipients.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),
-        kind="tier.started",
-        title=format_lazy(_("{incident}: {tier} has started"), incident=incident.title, tier=tier.name),
-        url=url,
-        incident_id=incident.pk,
-    )
-    notify(
-        recipients=recipients.people_behind(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
-        kind="task.opened",
-        title=format_lazy(
-            _("{incident}: {tier} has started and you have tasks in it"),
-            incident=incident.title,
-            tier=tier.name,
-        ),
-        url=url,
-        incident_id=incident.pk,
+    directory = recipients.Directory()
+    notify_all(
+        [
+            Message(
+                recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),
+                kind="tier.started",
+                title=format_lazy(
+                    _("{incident}: {tier} has started"), incident=incident.title, tier=tier.name
+                ),
+                url=url,
+                incident_id=incident.pk,
+            ),
+            Message(
+                recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
+                kind="task.opened",
+                title=format_lazy(
+                    _("{incident}: {tier} has started and you have tasks in it"),
+                    incident=incident.title,
+                    tier=tier.name,
+                ),
+                url=url,
+                incident_id=incident.pk,
+            ),
+        ]
     )
 
 

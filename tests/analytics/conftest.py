@@ -37,7 +37,7 @@ def history(playbook, cast):
     a = declare(playbook, cast, at=T0)
     services.task_acknowledge(task_id=first_step(a).pk, by=commander, now=T0 + 30 * M)
     overdue = Timer.objects.get(task=first_step(a), kind=TimerKind.ESCALATION, level=1)
-    assert services.timer_fire(timer_id=overdue.pk, now=overdue.due_at)
+    assert services.timers_fire(timer_ids=[overdue.pk], now=overdue.due_at) == [overdue.pk]
     services.task_complete(task_id=first_step(a).pk, by=commander, note="", now=T0 + 150 * M)
     services.incident_resolve(incident_id=a.pk, by=commander, now=T0 + 3 * H)
     # B: severity 1, acknowledged after 1 h, done on time at 1 h 30, resolved at 5 h.

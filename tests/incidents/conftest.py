@@ -6,6 +6,8 @@ from django.utils import timezone
 from incidents import services
 from people.models import Membership, Role, Team
 from playbooks.services import playbook_create, playbook_publish
+from riskops.embedded_redis import EmbeddedRedis
+from tests.incidents.stack import Stack
 
 H = dt.timedelta(hours=1)
 
@@ -117,3 +119,33 @@ def incident(playbook, cast, declared_at):
         declared_by=cast["officer"],
         now=declared_at,
     )
+
+
+@pytest.fixture
+def redis(tmp_path):
+    with EmbeddedRedis(tmp_path / "redis") as server:
+        yield server
+
+
+def publish_to(url: str) -> None:
+    """Points this process's Celery producer at another broker (the pools reset as after a fork).
+
+    The old pools are left open: kombu keeps them in a process-wide registry by URL, and a
+    closed one would be handed back to every later test that publishes to the suite's broker.
+    """
+    from riskops.celery import app
+
+    app.conf.broker_url = url
+    app._after_fork()
+
+
+@pytest.fixture
+def stack(redis, tmp_path):
+    from riskops.celery import app
+
+    suite_broker = app.conf.broker_url
+    publish_to(redis.url)
+    running = Stack(redis.url, tmp_path)
+    yield running
+    running.stop_all()
+    publish_to(suite_broker)

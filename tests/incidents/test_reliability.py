@@ -14,43 +14,12 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident, TimelineEntry, Timer, TimerState
-from incidents.services.timers import dispatch
-from riskops.embedded_redis import EmbeddedRedis
-from tests.incidents.stack import Stack, wait_until
+from incidents.services.timers import Batch, Due, batches, dispatch
+from tests.incidents.stack import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 FIRST_EIGHT_SECONDS = 4  # T1's three escalation levels and T2's start
-
-
-@pytest.fixture
-def redis(tmp_path):
-    with EmbeddedRedis(tmp_path / "redis") as server:
-        yield server
-
-
-def publish_to(url: str) -> None:
-    """Points this process's Celery producer at another broker (the pools reset as after a fork).
-
-    The old pools are left open: kombu keeps them in a process-wide registry by URL, and a
-    closed one would be handed back to every later test that publishes to the suite's broker.
-    """
-    from riskops.celery import app
-
-    app.conf.broker_url = url
-    app._after_fork()
-
-
-@pytest.fixture
-def stack(redis, tmp_path):
-    from riskops.celery import app
-
-    suite_broker = app.conf.broker_url
-    publish_to(redis.url)
-    running = Stack(redis.url, tmp_path)
-    yield running
-    running.stop_all()
-    publish_to(suite_broker)
 
 
 def declare_drill(playbook, cast) -> Incident:
@@ -115,9 +84,15 @@ def test_two_workers_racing_on_the_same_timers_fire_each_once(stack, playbook, c
     stack.worker("two")
     time.sleep(3)
     incidents = [declare_drill(playbook, cast) for _ in range(5)]
-    timers = list(Timer.objects.filter(incident__in=incidents).values_list("pk", "due_at"))
-    for _ in range(3):  # every timer delivered three times, to whichever worker takes it
-        dispatch(timers)
+    timers = [
+        Due(*row)
+        for row in Timer.objects.filter(incident__in=incidents).values_list("pk", "incident_id", "due_at")
+    ]
+    # Every timer delivered three times, to whichever worker takes it: in the sweep's batches,
+    # one message per timer, and in batches again.
+    dispatch(batches(timers, now=timezone.now()))
+    dispatch([Batch([timer.timer_id], timer.due_at) for timer in timers])
+    dispatch(batches(timers, now=timezone.now()))
     for incident in incidents:
         assert wait_until(all_fired_by(incident, 8), timeout=30)
         assert_each_fired_once(incident, 8)

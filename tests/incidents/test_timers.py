@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 def fire_due(now) -> list[Timer]:
     """What the workers do when the sweep's messages reach them, sweep after sweep."""
     fired = []
-    while due := list(Timer.objects.filter(state=TimerState.PENDING, due_at__lte=now).order_by("due_at")):
-        fired += [timer for timer in due if services.timer_fire(timer_id=timer.pk, now=now)]
-    return fired
+    while due := list(
+        Timer.objects.filter(state=TimerState.PENDING, due_at__lte=now).values_list("pk", flat=True)
+    ):
+        fired += services.timers_fire(timer_ids=due, now=now)
+    return list(Timer.objects.filter(pk__in=fired).order_by("due_at", "pk"))
 
 
 def told(incident, kind):
@@ -63,8 +65,8 @@ def test_level_two_tells_accountable_and_commander_level_three_executives_and_es
 def test_a_timer_fires_once_however_often_it_is_delivered(incident, declared_at):
     timer = Timer.objects.get(kind=TimerKind.ESCALATION, level=1)
     now = declared_at + 2 * H
-    results = [services.timer_fire(timer_id=timer.pk, now=now) for _ in range(5)]
-    assert results == [True, False, False, False, False]
+    results = [services.timers_fire(timer_ids=[timer.pk], now=now) for _ in range(5)]
+    assert results == [[timer.pk], [], [], [], []]
     assert TimelineEntry.objects.filter(type="task.overdue").count() == 1
 
 
@@ -107,3 +109,74 @@ def test_the_sweep_sends_due_and_near_timers_and_resends_stalled_ones(incident, 
     assert services.timers_sweep(now=soon) == 2  # level 1 again, and level 2 coming due within the horizon
     assert Timer.objects.get(level=2).enqueued_at == soon
     assert services.timers_sweep(now=soon + REDISPATCH_AFTER) == 1  # level 2 is not due yet: not resent
+
+
+def test_a_batch_costs_the_same_queries_however_many_timers_it_holds(cast, declared_at):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from playbooks.services import playbook_create, playbook_publish
+    from tests.incidents.conftest import three_tier_spec
+
+    def queries_to_fire_level_one(extra_steps: int) -> int:
+        spec = {**three_tier_spec(cast, extra_steps_in_t1=extra_steps), "name": f"Plan with {extra_steps}"}
+        plan = playbook_publish(
+            playbook=playbook_create(spec=spec, created_by=cast["officer"]), by=cast["officer"]
+        )
+        incident = services.incident_declare(
+            title=f"{extra_steps} more",
+            severity=2,
+            playbook_id=plan.pk,
+            commander=cast["commander"],
+            declared_by=cast["officer"],
+            now=declared_at,
+        )
+        level_one = list(
+            incident.timers.filter(kind=TimerKind.ESCALATION, level=1, due_at__lte=declared_at + 2 * H)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            fired = services.timers_fire(timer_ids=[t.pk for t in level_one], now=declared_at + 2 * H)
+        assert len(fired) == len(level_one) == 1 + extra_steps
+        assert TimelineEntry.objects.filter(incident=incident, type="task.overdue").count() == len(fired)
+        return len(queries)
+
+    assert queries_to_fire_level_one(1) == queries_to_fire_level_one(9)
+
+
+def test_a_batch_fires_what_is_still_pending_and_leaves_the_rest(incident, declared_at):
+    level_one, level_two = (Timer.objects.get(kind=TimerKind.ESCALATION, level=level) for level in (1, 2))
+    assert services.timers_fire(timer_ids=[level_one.pk], now=declared_at + 2 * H) == [level_one.pk]
+    # Level one again (already fired) and level two (not due yet): nothing happens.
+    assert services.timers_fire(timer_ids=[level_one.pk, level_two.pk], now=declared_at + 2 * H) == []
+    assert services.timers_fire(timer_ids=[level_one.pk, level_two.pk], now=declared_at + 3 * H) == [
+        level_two.pk
+    ]
+    assert TimelineEntry.objects.filter(type__in=["task.overdue", "escalation.fired"]).count() == 2
+
+
+def test_timers_travel_in_batches_by_due_time_and_incident():
+    import datetime as dt
+
+    from incidents.services.timers import BATCH_SIZE, BATCH_SPAN, Due, batches
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    ms = dt.timedelta(milliseconds=1)
+    # A backlog (all overdue) goes out as full batches to be fired now, grouped by incident.
+    backlog = [Due(n, incident_id=n % 3, due_at=now - n * ms) for n in range(BATCH_SIZE + 10)]
+    sent = batches(backlog, now=now)
+    assert [len(batch.timer_ids) for batch in sent] == [BATCH_SIZE, 10]
+    assert all(batch.eta <= now for batch in sent)
+    assert sorted(pk for batch in sent for pk in batch.timer_ids) == list(range(BATCH_SIZE + 10))
+    incidents_of = {timer.timer_id: timer.incident_id for timer in backlog}
+    first = [incidents_of[pk] for pk in sent[0].timer_ids]
+    assert first == sorted(first)
+    # Future timers share a message only within one span, sent for the latest due time among them.
+    later = [
+        Due(1, 1, now + 10 * ms),
+        Due(2, 2, now + 10 * ms + BATCH_SPAN),
+        Due(3, 1, now + 20 * ms + BATCH_SPAN),
+    ]
+    assert batches(later, now=now) == [
+        ([1, 2], now + 10 * ms + BATCH_SPAN),
+        ([3], now + 20 * ms + BATCH_SPAN),
+    ]

@@ -180,7 +180,7 @@ async def test_an_event_published_twice_is_delivered_once(sockets, incident, cas
     await act(services.incident_post_update)(incident_id=incident.pk, by=cast["commander"], body="Once")
     event = await socket.receive()
     entry = await act(TimelineEntry.objects.get)(incident=incident, seq=event["seq"])
-    await act(events.publish)(incident.pk, entry.seq, events.encode(events.event_from_entry(entry)))
+    await act(events.publish)(incident.pk, [(entry.seq, events.encode(events.event_from_entry(entry)))])
     assert await socket.nothing_more()
 
 
