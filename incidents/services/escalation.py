@@ -8,12 +8,12 @@ Level 3 (two delays later): the executives and the Accountable team's escalation
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Min
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from incidents import recipients
-from incidents.models import Incident, Task, TimelineEntry, Timer, TimerState
+from incidents.models import Incident, Task, TaskAssignment, TimelineEntry, Timer, TimerState
 from incidents.services.timeline import timeline_extend
 from incidents.transitions import LIVE_STATUSES
 from notifications.services import Message, notify_all
@@ -46,9 +46,8 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
 
     However many timers, the queries are the same few: a batch of 50 costs little more than one.
     """
-    tasks = Task.objects.select_related("step").prefetch_related(
-        "assignments__team__escalation_contact", "assignments__user"
-    )
+    assignments = TaskAssignment.objects.select_related("team__escalation_contact", "user")
+    tasks = Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))
     tasks = tasks.in_bulk({timer.task_id for timer in timers})
     directory = recipients.Directory()
     messages, escalated = [], {}
@@ -68,8 +67,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
                 incident_id=incident.pk,
             )
         )
-        task.escalation_level = timer.level
-        escalated[task.pk] = task
+        escalated[task.pk] = timer.level  # the highest level reached, since timers come in order
         entries[incident.pk].append(
             TimelineEntry(
                 type="task.overdue" if timer.level == 1 else "escalation.fired",
@@ -85,14 +83,10 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
     if not escalated:
         return
     notify_all(messages)
-    next_at = dict(
-        Timer.objects.filter(task_id__in=escalated, state=TimerState.PENDING)
-        .values("task_id")
-        .annotate(next_at=Min("due_at"))
-        .values_list("task_id", "next_at")
-    )
-    for task in escalated.values():
-        task.next_escalation_at = next_at.get(task.pk)
-    Task.objects.bulk_update(escalated.values(), ["escalation_level", "next_escalation_at"])
+    next_escalation = Timer.objects.filter(task=OuterRef("pk"), state=TimerState.PENDING).order_by("due_at")
+    for level in set(escalated.values()):
+        Task.objects.filter(pk__in=[pk for pk, reached in escalated.items() if reached == level]).update(
+            escalation_level=level, next_escalation_at=Subquery(next_escalation.values("due_at")[:1])
+        )
     for incident_id, incident_entries in entries.items():
         timeline_extend(incident=incidents[incident_id], entries=incident_entries)
