@@ -6,6 +6,7 @@ from django.utils import timezone
 from incidents import services
 from people.models import Membership, Role, Team
 from playbooks.services import playbook_create, playbook_publish
+from riskops.embedded_redis import EmbeddedRedis
 
 H = dt.timedelta(hours=1)
 
@@ -117,3 +118,10 @@ def incident(playbook, cast, declared_at):
         declared_by=cast["officer"],
         now=declared_at,
     )
+
+
+@pytest.fixture
+def redis(tmp_path):
+    """A private redis-server for processes started by the test (it may be restarted or emptied)."""
+    with EmbeddedRedis(tmp_path / "redis") as server:
+        yield server

@@ -15,18 +15,11 @@ from django.utils import timezone
 from incidents import services
 from incidents.models import Incident, TimelineEntry, Timer, TimerState
 from incidents.services.timers import dispatch
-from riskops.embedded_redis import EmbeddedRedis
 from tests.incidents.stack import Stack, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 FIRST_EIGHT_SECONDS = 4  # T1's three escalation levels and T2's start
-
-
-@pytest.fixture
-def redis(tmp_path):
-    with EmbeddedRedis(tmp_path / "redis") as server:
-        yield server
 
 
 def publish_to(url: str) -> None:
