@@ -1,4 +1,5 @@
-"""The three live streams: /ws/incidents/{id}/, /ws/teams/{id}/ and /ws/dashboard/.
+"""The live streams: /ws/incidents/{id}/, /ws/teams/{id}/, /ws/dashboard/, and the bell's
+/ws/notifications/ (the signed-in person's unread count).
 
 Each connection is authenticated (session cookie or single-use ticket) and authorised per
 stream, joins its groups, and only then reads its snapshot, so nothing committed in between is
@@ -19,6 +20,7 @@ from live import selectors
 from live.access import user_group
 from live.origin import ticket_of
 from live.tickets import ticket_redeem
+from notifications.bell import bell_group, bell_states
 from people.models import User
 
 UNAUTHENTICATED = 4401
@@ -175,3 +177,21 @@ class DashboardConsumer(AggregateConsumer):
 
     def snapshot_data(self, now):
         return selectors.dashboard_snapshot(now=now)
+
+
+class BellConsumer(StreamConsumer):
+    """The signed-in person's unread count, for the bell in every page's header: a snapshot, then
+    `notifications.unread` whenever it changes (`seq` counts the inbox's changes)."""
+
+    def stream_groups(self):
+        return [bell_group(self.user.pk)]
+
+    def may_watch(self, user):
+        return True
+
+    def opening(self):
+        state = bell_states(user_ids=[self.user.pk])[self.user.pk]
+        return [self.snapshot(seq=state["seq"], incident=None, data={"unread": state["unread"]})]
+
+    async def bell_changed(self, message):
+        await self.send(text_data=message["text"])

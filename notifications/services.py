@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications import senders
+from notifications.bell import bell_ring_on_commit
 from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
 from notifications.selectors import notification_get, routes_for
@@ -65,6 +66,7 @@ def notify(
                 )
             )
     Notification.objects.bulk_create(notifications)
+    bell_ring_on_commit(user_ids=[person.pk for person in people])
 
     routes = routes_for(people=people, kind=kind)
     by_person = {notification.recipient_id: notification for notification in notifications}
@@ -157,18 +159,22 @@ def notification_mark_read(
 ) -> Notification:
     """Marks one of the person's own notifications read (once: reading again changes nothing)."""
     notification = notification_get(user=user, notification_id=notification_id)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=now or timezone.now()
-    )
+    ):
+        bell_ring_on_commit(user_ids=[user.pk])
     notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
 def notifications_mark_all_read(*, user: User, now: dt.datetime | None = None) -> int:
     """Marks every unread notification of the person read; returns how many."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+    if marked:
+        bell_ring_on_commit(user_ids=[user.pk])
+    return marked
 
 
 @transaction.atomic
