@@ -85,6 +85,19 @@ def asgi_servers(transactional_db, tmp_path):
 
 
 @pytest.fixture
+def workers(redis, tmp_path):  # noqa: F811 - the fixture imported above
+    """Two Celery workers and beat on the private `redis` and the test database."""
+    from tests.incidents.stack import Stack
+
+    stack = Stack(redis.url, tmp_path)
+    stack.worker("one")
+    stack.worker("two")
+    stack.beat()
+    yield stack
+    stack.stop_all()
+
+
+@pytest.fixture
 def page_on(browser):
     """`page_on(server, user)` → a Playwright page signed in as that person on that server."""
     from tests.conftest import PASSWORD

@@ -93,6 +93,12 @@ class Script:
     def __init__(self, server: AsgiServer, token: str):
         self.server, self.token = server, token
 
+    @classmethod
+    def of(cls, server: AsgiServer, user) -> "Script":
+        from rest_framework.authtoken.models import Token
+
+        return cls(server, Token.objects.get_or_create(user=user)[0].key)
+
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | list | None]:
         request = urllib.request.Request(
             self.server.url + path,
@@ -117,3 +123,19 @@ class Script:
         ticket = self.post("/api/v1/ws-ticket/")["ticket"]
         separator = "&" if query else ""
         return connect(f"{self.server.ws_url}{path}?{query}{separator}ticket={ticket}", open_timeout=10)
+
+
+def declare_drill(script: Script, playbook, commander) -> dict:
+    """A drill at clock rate 3600 declared through the API: with a three-tier playbook, tier 1's
+    task is overdue at 2 s and escalated at 3 s and 4 s (executives), tier 2 starts at 6 s."""
+    return script.post(
+        "/api/v1/incidents/",
+        {
+            "title": "Drill: supplier fire",
+            "severity": 2,
+            "playbook": playbook.pk,
+            "commander": commander.pk,
+            "drill": True,
+            "clock_rate": 3600,
+        },
+    )

@@ -11,13 +11,12 @@ import threading
 from contextlib import ExitStack
 
 import pytest
-from rest_framework.authtoken.models import Token
 from websockets.exceptions import ConnectionClosed
 
 from incidents.events import event_from_entry
 from incidents.models import TimelineEntry
-from tests.incidents.stack import Stack, wait_until
-from tests.live.servers import Script
+from tests.incidents.stack import wait_until
+from tests.live.servers import Script, declare_drill
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -59,20 +58,6 @@ class Listener:
             )
 
 
-def token(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
-
-
-@pytest.fixture
-def workers(redis, tmp_path):
-    stack = Stack(redis.url, tmp_path)
-    stack.worker("one")
-    stack.worker("two")
-    stack.beat()
-    yield stack
-    stack.stop_all()
-
-
 @pytest.fixture
 def listen():
     """`listen(script, path, query)` → a Listener on a stream; all closed afterwards."""
@@ -85,30 +70,20 @@ def test_every_event_reaches_clients_on_both_processes_in_order(
 ):
     first = asgi_servers.start(redis_url=redis.url)
     second = asgi_servers.start(redis_url=redis.url)
-    officer, commander = Script(second, token(cast["officer"])), Script(second, token(cast["commander"]))
+    officer, commander = Script.of(second, cast["officer"]), Script.of(second, cast["commander"])
     assert wait_until(lambda: officer.call("GET", "/healthz")[0] == 200, timeout=PATIENCE, stack=workers)
 
-    ceo_on_first, ceo_on_second = Script(first, token(cast["ceo"])), Script(second, token(cast["ceo"]))
+    ceo_on_first, ceo_on_second = Script.of(first, cast["ceo"]), Script.of(second, cast["ceo"])
     dashboards = [listen(ceo_on_first, "/ws/dashboard/"), listen(ceo_on_second, "/ws/dashboard/")]
-    drill = officer.post(
-        "/api/v1/incidents/",
-        {
-            "title": "Drill: supplier fire",
-            "severity": 2,
-            "playbook": playbook.pk,
-            "commander": cast["commander"].pk,
-            "drill": True,
-            "clock_rate": 3600,
-        },
-    )
+    drill = declare_drill(officer, playbook, cast["commander"])
     path = f"/ws/incidents/{drill['id']}/"
     rooms = [listen(ceo_on_first, path, "since=0"), listen(ceo_on_second, path, "since=0")]
     listeners = dashboards + rooms
 
     assert dashboards[0].wait_for(drill["id"], "incident.tier_changed"), workers.log("one")[-3000:]
     tasks = {task["tier"]: task["id"] for task in drill["tasks"]}
-    Script(second, token(cast["buyer"])).post(f"/api/v1/tasks/{tasks['T1']}/complete/", {"note": "pool on"})
-    Script(second, token(cast["pr_lead"])).post(f"/api/v1/tasks/{tasks['T2']}/acknowledge/")
+    Script.of(second, cast["buyer"]).post(f"/api/v1/tasks/{tasks['T1']}/complete/", {"note": "pool on"})
+    Script.of(second, cast["pr_lead"]).post(f"/api/v1/tasks/{tasks['T2']}/acknowledge/")
     commander.post(f"/api/v1/incidents/{drill['id']}/updates/", {"body": "Backup supplier delivering."})
     commander.post(f"/api/v1/incidents/{drill['id']}/resolve/")
     for listener in listeners:
