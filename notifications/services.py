@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications import senders
+from notifications.bell import bell_ring_on_commit
 from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
 from notifications.selectors import RouteBook, notification_get
@@ -87,6 +88,7 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
             for endpoint, person_id in routes.webhooks
         ]
     Notification.objects.bulk_create(notifications)
+    bell_ring_on_commit(user_ids=[person.pk for person in everyone])
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
         delivery_ids = [delivery.pk for delivery in deliveries]
@@ -180,18 +182,22 @@ def notification_mark_read(
 ) -> Notification:
     """Marks one of the person's own notifications read (once: reading again changes nothing)."""
     notification = notification_get(user=user, notification_id=notification_id)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=now or timezone.now()
-    )
+    ):
+        bell_ring_on_commit(user_ids=[user.pk])
     notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
 def notifications_mark_all_read(*, user: User, now: dt.datetime | None = None) -> int:
     """Marks every unread notification of the person read; returns how many."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+    if marked:
+        bell_ring_on_commit(user_ids=[user.pk])
+    return marked
 
 
 @transaction.atomic

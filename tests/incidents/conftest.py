@@ -123,6 +123,7 @@ def incident(playbook, cast, declared_at):
 
 @pytest.fixture
 def redis(tmp_path):
+    """A private redis-server for processes started by the test (it may be restarted or emptied)."""
     with EmbeddedRedis(tmp_path / "redis") as server:
         yield server
 

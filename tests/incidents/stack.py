@@ -71,7 +71,17 @@ class Stack:
         )
 
     def beat(self) -> None:
-        self.start("beat", "beat", "--schedule", str(self.directory / "beat-schedule"), "--loglevel", "INFO")
+        """With the deployment's scheduler, whose ticks /healthz reads."""
+        self.start(
+            "beat",
+            "beat",
+            "--scheduler",
+            "riskops.celery:HeartbeatScheduler",
+            "--schedule",
+            str(self.directory / "beat-schedule"),
+            "--loglevel",
+            "INFO",
+        )
 
     def kill(self, name: str, sig=signal.SIGKILL) -> None:
         process = self.processes.pop(name)

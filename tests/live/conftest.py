@@ -4,7 +4,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from riskops.asgi import application
-from tests.incidents.conftest import cast, declared_at, incident, playbook  # noqa: F401 - fixtures
+from tests.incidents.conftest import cast, declared_at, incident, playbook, redis  # noqa: F401 - fixtures
 
 ORIGIN = b"http://testserver"
 
@@ -67,20 +67,34 @@ async def sockets():
 
 @pytest.fixture
 def asgi_servers(transactional_db, tmp_path):
-    """`asgi_servers.start()` → a Uvicorn process on the test database; all stopped afterwards."""
+    """`asgi_servers.start()` → a Uvicorn process on the test database and the suite's Redis (or
+    `redis_url`'s); all stopped afterwards."""
     from tests.live.servers import AsgiServer
 
     started = []
 
     class Servers:
-        def start(self, kind="uvicorn", port=None):
-            server = AsgiServer(tmp_path, kind=kind, port=port).start()
+        def start(self, kind="uvicorn", port=None, redis_url=None):
+            server = AsgiServer(tmp_path, kind=kind, port=port, redis_url=redis_url).start()
             started.append(server)
             return server
 
     yield Servers()
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def workers(redis, tmp_path):  # noqa: F811 - the fixture imported above
+    """Two Celery workers and beat on the private `redis` and the test database."""
+    from tests.incidents.stack import Stack
+
+    stack = Stack(redis.url, tmp_path)
+    stack.worker("one")
+    stack.worker("two")
+    stack.beat()
+    yield stack
+    stack.stop_all()
 
 
 @pytest.fixture

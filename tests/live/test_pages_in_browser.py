@@ -8,11 +8,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents import services
+from notifications.services import notify
 from people.models import Role
+from tests.incidents.stack import wait_until
+from tests.live.servers import Script, declare_drill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WITHIN_A_SECOND = 1000
+TIMERS_PATIENCE = 60_000  # ms; the drill's timers fire at 2-6 s, later on a loaded machine
 
 
 @pytest.fixture
@@ -125,3 +129,63 @@ def test_team_page_shows_what_is_ours_now(
     task = late_drill.tasks.get(title="Switch to the backup-supplier pool")
     elsewhere(services.task_complete, task_id=task.pk, by=cast["buyer"])
     expect(tasks).to_have_count(0, timeout=WITHIN_A_SECOND)
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Notifications: 1 unread"), ("zh-hans", "通知：1 条未读")]
+)
+def test_the_bell_counts_a_new_notification_without_reload(
+    asgi_servers, page_on, make_user, language, label, screenshot_dir
+):
+    person = make_user(Role.RESPONDER, language=language)
+    server = asgi_servers.start()
+    page = page_on(server, person)
+    bell = page.locator("[data-bell]")
+    expect(bell).to_have_attribute("data-state", "live")
+    expect(bell.locator("[data-bell-count]")).to_be_hidden()
+
+    elsewhere(notify, recipients=[person], kind="escalation", title="Level 2: Supply chain")
+    expect(bell.locator("[data-bell-count]")).to_have_text("1", timeout=WITHIN_A_SECOND)
+    expect(bell).to_have_attribute("aria-label", label)
+    page.screenshot(path=screenshot_dir / f"live-bell-{language}.png")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "heading", "calm"),
+    [
+        ("en", "Executive dashboard", "No live incident. Everything is calm."),
+        ("zh-hans", "高管驾驶舱", "当前没有进行中的事件，一切平稳。"),
+    ],
+)
+def test_an_executive_watches_a_whole_drill_live_in_their_language(
+    matrix, redis, workers, asgi_servers, page_on, playbook, cast, language, heading, calm, screenshot_dir
+):
+    """Declared, overdue, escalated to executives, tier 2, a task completed, resolved: the
+    workers fire the timers, the API takes the actions, the dashboard is never reloaded."""
+    cast["ceo"].language = language
+    cast["ceo"].save()
+    server = asgi_servers.start(redis_url=redis.url)
+    officer = Script.of(server, cast["officer"])
+    assert wait_until(lambda: officer.call("GET", "/healthz")[0] == 200, timeout=60, stack=workers)
+    page = page_on(server, cast["ceo"])
+    page.goto(f"{server.url}/dashboard/")
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("[data-live-indicator]")).to_have_attribute("data-state", "live")
+    expect(page.get_by_text(calm)).to_be_visible()
+
+    drill = declare_drill(officer, playbook, cast["commander"])
+    line = page.locator(f"tr[data-incident='{drill['id']}']")
+    expect(line.locator("[data-tier]")).to_contain_text("T1", timeout=WITHIN_A_SECOND)
+    expect(line.locator("[data-overdue]")).to_have_text("1", timeout=TIMERS_PATIENCE)
+    expect(line.locator("[data-escalations]")).to_have_text("1", timeout=TIMERS_PATIENCE)
+    expect(page.locator("[data-bell-count]")).to_be_visible()  # the executives were told
+    expect(line.locator("[data-tier]")).to_contain_text("T2", timeout=TIMERS_PATIENCE)
+    page.screenshot(path=screenshot_dir / f"live-drill-dashboard-{language}.png", full_page=True)
+
+    tasks = {task["tier"]: task["id"] for task in drill["tasks"]}
+    Script.of(server, cast["buyer"]).post(f"/api/v1/tasks/{tasks['T1']}/complete/", {"note": "pool on"})
+    expect(line.locator("[data-overdue]")).to_have_text("0", timeout=WITHIN_A_SECOND)
+    Script.of(server, cast["commander"]).post(f"/api/v1/incidents/{drill['id']}/resolve/")
+    expect(page.get_by_text(calm)).to_be_visible(timeout=WITHIN_A_SECOND)
+    expect(page.locator("[data-live-indicator]")).to_have_attribute("data-state", "live")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from incidents import events, services
 from incidents.models import TimelineEntry
+from notifications.services import notifications_mark_all_read, notify
 from people.models import Membership, Role, Team
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -267,3 +268,26 @@ async def test_logging_out_closes_the_sessions_sockets_with_4401(sockets, incide
     await act(browser.logout)()
     assert await signed_out.closed_with() == 4401
     assert await still_in.nothing_more()
+
+
+async def test_the_bell_stream_counts_what_is_unread_and_follows_every_change(sockets, cast):
+    socket = await sockets.open("/ws/notifications/", user=cast["buyer"])
+    snapshot = await socket.receive()
+    assert (snapshot["type"], snapshot["seq"], snapshot["data"]) == ("snapshot", 0, {"unread": 0})
+
+    await act(notify)(recipients=[cast["ceo"]], kind="escalation", title="Level 3")
+    assert await socket.nothing_more()
+    await act(notify)(recipients=[cast["buyer"], cast["ceo"]], kind="escalation", title="Level 2")
+    received = await socket.receive()
+    assert (received["type"], received["seq"], received["data"]) == ("notifications.unread", 1, {"unread": 1})
+    await act(notify)(recipients=[cast["buyer"]], kind="task.overdue", title="Overdue")
+    assert (await socket.receive())["data"] == {"unread": 2}
+    await act(notifications_mark_all_read)(user=cast["buyer"])
+    read = await socket.receive()
+    assert (read["seq"], read["data"]) == (4, {"unread": 0})
+    assert await socket.nothing_more()
+
+
+async def test_the_bell_stream_needs_someone_signed_in(sockets):
+    socket = await sockets.open("/ws/notifications/")
+    assert await socket.closed_with() == 4401

@@ -42,5 +42,5 @@ def test_the_inbox_in_both_languages(
     page.get_by_role("button", name=mark_all).click()
     page.wait_for_load_state()
     assert page.locator("li.notification.unread").count() == 0
-    assert page.locator(".notification-bell .notification-count").count() == 0
+    assert page.locator(".notification-bell .notification-count").is_hidden()
     page.screenshot(path=screenshot_dir / f"notifications-inbox-read-{language}.png", full_page=True)

@@ -1,0 +1,86 @@
+"""The receiving side of bench/push: many clients in one asyncio process, each noting when every
+event reached it (time.time(), the clock the publisher stamps commits with).
+
+Driven by run.py over stdin/stdout, one JSON line each way:
+  in:  {"websockets": [url, ...]} or {"redis": url, "channel": name, "subscribers": n}
+  out: "ready" once every client has its snapshot (or is subscribed)
+  in:  {"expect": [seq, ...]}   after the last event was committed
+  out: {"received": [[[seq, time], ...] per client]}   when all arrived, or once nothing more
+       arrived for QUIET_SECONDS (what is missing then is lost, not late)
+"""
+
+import asyncio
+import json
+import sys
+import time
+
+import redis.asyncio as aioredis
+import websockets
+
+CONNECTING_AT_ONCE = 20
+QUIET_SECONDS = 5
+
+
+async def websocket_client(url: str, received: list, connecting: asyncio.Semaphore) -> None:
+    async with connecting:
+        socket = await websockets.connect(url, open_timeout=60, max_size=None)
+        await socket.recv()  # the snapshot
+    received.append(None)  # marks "ready"
+    async for text in socket:
+        arrived = time.time()
+        received.append((json.loads(text)["seq"], arrived))
+
+
+async def redis_subscriber(url: str, channel: str, received: list) -> None:
+    client = aioredis.Redis.from_url(url)
+    pubsub = client.pubsub()
+    await pubsub.subscribe(channel)
+    await pubsub.get_message(timeout=10)  # the subscription's confirmation
+    received.append(None)
+    async for message in pubsub.listen():
+        if message["type"] == "message":
+            arrived = time.time()
+            received.append((json.loads(message["data"])["seq"], arrived))
+
+
+def arrivals(received: list) -> list:
+    return [item for item in received if item is not None]
+
+
+async def main() -> None:
+    loop = asyncio.get_running_loop()
+    order = json.loads(await loop.run_in_executor(None, sys.stdin.readline))
+    connecting = asyncio.Semaphore(CONNECTING_AT_ONCE)
+    if "websockets" in order:
+        received = [[] for _ in order["websockets"]]
+        tasks = [
+            asyncio.create_task(websocket_client(url, into, connecting))
+            for url, into in zip(order["websockets"], received, strict=True)
+        ]
+    else:
+        received = [[] for _ in range(order["subscribers"])]
+        tasks = [
+            asyncio.create_task(redis_subscriber(order["redis"], order["channel"], into)) for into in received
+        ]
+    while not all(into and into[0] is None for into in received):
+        failed = [task for task in tasks if task.done()]
+        if failed:
+            failed[0].result()  # raises what went wrong
+        await asyncio.sleep(0.05)
+    print("ready", flush=True)
+
+    expected = set(json.loads(await loop.run_in_executor(None, sys.stdin.readline))["expect"])
+    count, quiet_since = -1, time.monotonic()
+    while time.monotonic() - quiet_since < QUIET_SECONDS:
+        if all(expected <= {seq for seq, _ in arrivals(into)} for into in received):
+            break
+        if sum(map(len, received)) != count:
+            count, quiet_since = sum(map(len, received)), time.monotonic()
+        await asyncio.sleep(0.2)
+    print(json.dumps({"received": [arrivals(into) for into in received]}), flush=True)
+    for task in tasks:
+        task.cancel()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

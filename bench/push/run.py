@@ -1,0 +1,309 @@
+"""Live push benchmark: commit → WebSocket client latency with 200 clients, both channel layers.
+
+    .venv/bin/python bench/push/run.py                      # both layers, then the floor
+    .venv/bin/python bench/push/run.py --layer pubsub --rate 5 --clients 50 --dashboard 0 --servers 2
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/riskops_bench_push .venv/bin/python bench/push/run.py
+
+It builds a fresh database and a private redis-server, declares one incident, starts a Uvicorn
+process (or --servers of them) serving riskops.asgi with the layer under test (the core layer
+through bench/push/core_layer.py), and opens CLIENTS WebSockets (with
+tickets) on the incident's stream and DASHBOARD more on /ws/dashboard/, from another process
+(bench/push/clients.py). Then it posts RATE status updates a second for SECONDS seconds through
+the incidents service, each a real timeline entry published after commit, and reports the
+latency from each commit to each client's receipt (p50/p95/p99), deliveries per second and
+events lost (missing once nothing more arrived for 5 s: lost, not late), and the servers' CPU
+per delivery and share of a core (under load, the share says how starved they were). The
+floor, measured in the same run: the same number of raw Redis subscribers,
+each its own connection, getting the same number of messages at the same rate from PUBLISH.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+LAYERS = {
+    "pubsub": "riskops.settings",  # RedisPubSubChannelLayer: what the project runs
+    "core": "bench.push.core_layer",  # channels_redis's default RedisChannelLayer
+}
+
+
+def options():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--layer", choices=[*LAYERS, "both"], default="both")
+    parser.add_argument("--clients", type=int, default=200, help="on the incident's stream")
+    parser.add_argument("--dashboard", type=int, default=20, help="clients on /ws/dashboard/")
+    parser.add_argument("--rate", type=float, default=20, help="state changes per second")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--servers", type=int, default=1, help="Uvicorn processes sharing the clients")
+    return parser.parse_args()
+
+
+def percentile(samples, q):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+
+def report(name: str, commits: dict[int, float], received: list[list]) -> dict:
+    """Latency of every (client, event) pair, in ms; lost = expected pairs that never arrived."""
+    latencies, lost, duplicates, last = [], 0, 0, 0.0
+    for arrivals in received:
+        seen = {}
+        for seq, at in arrivals:
+            if seq in seen:
+                duplicates += 1
+            seen.setdefault(seq, at)
+        for seq, committed in commits.items():
+            if seq in seen:
+                latencies.append((seen[seq] - committed) * 1000)
+                last = max(last, seen[seq])
+            else:
+                lost += 1
+    span = last - min(commits.values()) if latencies else 0
+    figures = {
+        "p50": percentile(latencies, 50) if latencies else None,
+        "p95": percentile(latencies, 95) if latencies else None,
+        "p99": percentile(latencies, 99) if latencies else None,
+        "deliveries_per_s": len(latencies) / span if span else 0,
+        "lost": lost,
+        "duplicates": duplicates,
+        "delivered": len(latencies),
+    }
+    if latencies:
+        print(
+            f"{name:28s} p50 {figures['p50']:7.2f} ms  p95 {figures['p95']:7.2f} ms"
+            f"  p99 {figures['p99']:7.2f} ms"
+            f"  {figures['deliveries_per_s']:7.0f} deliveries/s  lost {lost}  duplicates {duplicates}"
+        )
+    else:
+        print(f"{name:28s} nothing delivered; lost {lost}")
+    return figures
+
+
+class Clients:
+    """bench/push/clients.py in its own process (so receiving never competes with publishing for
+    this process's interpreter lock)."""
+
+    def __init__(self, order: dict):
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("clients.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.say(order)
+        line = self.process.stdout.readline().strip()
+        if line != "ready":
+            raise RuntimeError(f"clients did not connect: {line!r}")
+
+    def say(self, message: dict) -> None:
+        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.flush()
+
+    def results(self, expected) -> list[list]:
+        self.say({"expect": sorted(expected)})
+        received = json.loads(self.process.stdout.readline())["received"]
+        self.process.wait(timeout=30)
+        return received
+
+
+def at_rate(rate: float, seconds: float):
+    """Yields i = 0, 1, … at `rate` per second, on schedule (a late step is not made up for by
+    waiting less later: each has its own due time)."""
+    start = time.monotonic()
+    for i in range(int(rate * seconds)):
+        pause = start + i / rate - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        yield i
+
+
+def layer_trial(args) -> None:
+    """One layer: the whole run in a fresh database; prints its line and a JSON line for `both`."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from bench.asgi.run import wait_for_port
+    from incidents import services
+    from live.tickets import ticket_issue
+    from people.models import Role, Team
+    from people.services import user_create
+    from playbooks.services import playbook_create, playbook_publish
+    from riskops.broadcast import broadcaster
+    from riskops.embedded_redis import free_port
+    from tests.incidents.conftest import three_tier_spec
+
+    call_command("migrate", verbosity=0)
+    if connection.vendor != "sqlite":
+        call_command("flush", interactive=False, verbosity=0)
+    supply, pr = Team.objects.create(slug="supply", name="Supply"), Team.objects.create(slug="pr", name="PR")
+    cast = {
+        "supply": supply,
+        "pr": pr,
+        "buyer": user_create(
+            username="buyer", password="Bench-Password-1", role=Role.RESPONDER, teams=[supply]
+        ),
+        "pr_lead": user_create(
+            username="pr-lead", password="Bench-Password-1", role=Role.RESPONDER, teams=[pr]
+        ),
+    }
+    officer = user_create(username="officer", password="Bench-Password-1", role=Role.RISK_OFFICER)
+    executive = user_create(username="ceo", password="Bench-Password-1", role=Role.EXECUTIVE)
+    playbook = playbook_publish(
+        playbook=playbook_create(spec=three_tier_spec(cast), created_by=officer), by=officer
+    )
+    incident = services.incident_declare(
+        title="Bench: supplier fire",
+        severity=1,
+        playbook_id=playbook.pk,
+        commander=officer,
+        declared_by=officer,
+    )
+
+    ports = [free_port() for _ in range(args.servers)]
+    log_path = ROOT / "var" / f"bench-push-{args.layer}-server.log"
+    command = [sys.executable, "-m", "uvicorn", "riskops.asgi:application", "--log-level", "error", "--port"]
+    with log_path.open("w") as log:
+        servers = [
+            subprocess.Popen(
+                [*command, str(port)], cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT
+            )
+            for port in ports
+        ]
+    try:
+        for port in ports:
+            wait_for_port(port)
+        paths = [f"/ws/incidents/{incident.pk}/"] * args.clients + ["/ws/dashboard/"] * args.dashboard
+        urls = [
+            f"ws://127.0.0.1:{ports[n % len(ports)]}{path}?ticket={ticket_issue(user_id=executive.pk).ticket}"
+            for n, path in enumerate(paths)
+        ]
+        try:
+            clients = Clients({"websockets": urls})
+        except RuntimeError as failure:
+            print(f"{args.layer} layer: {failure}; server errors: {server_errors(log_path)}")
+            raise SystemExit(1) from None
+        commits: dict[int, float] = {}
+        cpu_before, wall_before = sum(cpu_seconds(server.pid) for server in servers), time.monotonic()
+        for i in at_rate(args.rate, args.seconds):
+            stamp = {}
+            with transaction.atomic():
+                transaction.on_commit(lambda stamp=stamp: stamp.setdefault("at", time.time()))
+                entry = services.incident_post_update(incident_id=incident.pk, by=officer, body=f"Update {i}")
+            commits[entry.seq] = stamp["at"]
+        broadcaster.flush(timeout=30)
+        figures = report(f"{args.layer} layer", commits, clients.results(commits))
+        cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
+        wall = time.monotonic() - wall_before
+        print(
+            f"{'':28s} ASGI servers: {cpu / max(figures['delivered'], 1) * 1e6:.0f} µs of CPU per delivery, "
+            f"{cpu / wall:.0%} of a core in all; errors logged: {server_errors(log_path)}"
+        )
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    print(json.dumps({"layer": args.layer, **figures}))
+
+
+def floor_trial(args, redis_url: str) -> dict:
+    """Raw PUBLISH → SUBSCRIBE to as many subscribers, same count and rate."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    clients = Clients(
+        {"redis": redis_url, "channel": "bench-floor", "subscribers": args.clients + args.dashboard}
+    )
+    commits = {}
+    for i in at_rate(args.rate, args.seconds):
+        commits[i + 1] = time.time()
+        client.publish("bench-floor", json.dumps({"seq": i + 1, "text": "x" * 200}))
+    return report("floor: Redis PUBLISH", commits, clients.results(commits))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_errors(log_path: Path) -> str:
+    """The exceptions the ASGI server logged, by kind (e.g. redis's MaxConnectionsError)."""
+    kinds = Counter(
+        line.split(":")[0].rsplit(".", 1)[-1]
+        for line in log_path.read_text(errors="replace").splitlines()
+        if line and not line[0].isspace() and line.split(":")[0].endswith(("Error", "Exception"))
+    )
+    return ", ".join(f"{kind} ×{count}" for kind, count in kinds.most_common()) or "none"
+
+
+def main():
+    args = options()
+    from riskops.embedded_redis import EmbeddedRedis
+
+    if os.environ.get("BENCH_PUSH_TRIAL"):  # a child started below, for one layer
+        return layer_trial(args)
+
+    print(
+        f"{args.clients} clients on one incident's stream + {args.dashboard} on the dashboard; "
+        f"{args.rate:g} state changes/s for {args.seconds:g} s; Uvicorn processes: {args.servers}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    results = {}
+    for layer in LAYERS if args.layer == "both" else [args.layer]:
+        redis_server = EmbeddedRedis(ROOT / "var" / f"bench-push-redis-{layer}").start()
+        env = {
+            **os.environ,
+            "BENCH_PUSH_TRIAL": "1",
+            "DJANGO_SETTINGS_MODULE": LAYERS[layer],
+            "REDIS_URL": redis_server.url,
+        }
+        if "DATABASE_URL" not in os.environ:
+            database = ROOT / "var" / f"bench-push-{layer}.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{database}"
+        argv = [
+            sys.argv[0],
+            "--layer",
+            layer,
+            *map(str, ["--clients", args.clients, "--dashboard", args.dashboard]),
+        ]
+        argv += ["--rate", str(args.rate), "--seconds", str(args.seconds), "--servers", str(args.servers)]
+        try:
+            trial = subprocess.run(
+                [sys.executable, *argv], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
+            )
+            lines = trial.stdout.strip().splitlines()
+            succeeded = trial.returncode == 0 and lines
+            for line in lines[:-1] if succeeded else lines:
+                print(line)
+            results[layer] = json.loads(lines[-1]) if succeeded else None
+        finally:
+            redis_server.stop()
+
+    redis_server = EmbeddedRedis(ROOT / "var" / "bench-push-redis-floor").start()
+    try:
+        floor = floor_trial(args, redis_server.url)
+    finally:
+        redis_server.stop()
+    for layer, figures in results.items():
+        if figures and figures["p99"] is not None:
+            print(
+                f"{layer} layer / floor: p50 ×{figures['p50'] / floor['p50']:.1f}, "
+                f"p99 ×{figures['p99'] / floor['p99']:.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
