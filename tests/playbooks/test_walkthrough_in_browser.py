@@ -117,3 +117,8 @@ def test_a_risk_officer_writes_publishes_and_uses_the_supply_chain_plan(
     page.screenshot(path=screenshot_dir / f"walkthrough-risk-{shot}", full_page=True)
     page.click(f'a[href="/playbooks/{playbook.pk}/"]')
     page.wait_for_url(f"{live_server.url}/playbooks/{playbook.pk}/")
+
+    # Back in the library, the published plan is listed.
+    page.goto(f"{live_server.url}/playbooks/?status=published")
+    assert page.locator("table.pb-library tbody tr").count() == 1
+    page.screenshot(path=screenshot_dir / f"walkthrough-library-published-{shot}", full_page=True)
