@@ -81,7 +81,8 @@ class RiskViewSet(
         + [OpenApiParameter("review_overdue", OpenApiTypes.BOOL)]
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(selectors.RegisterRows(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         risk = self.get_object()

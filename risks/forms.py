@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import User
 from playbooks.models import Playbook
@@ -100,7 +101,7 @@ class ReviewForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("treatment action", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
     due_at = forms.DateTimeField(label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 

@@ -18,6 +18,7 @@ ORDERINGS = {
     "owner": "owner__username",
     "category": "category__position",
 }
+# A risk in a list needs its matrix's version only, not the scales, levels and grid.
 MATRIX_BULK = ["matrix__likelihood", "matrix__impact", "matrix__levels", "matrix__grid"]
 LEVEL_SORT = ["low", "medium", "high", "critical"]
 
@@ -44,7 +45,7 @@ class RegisterFilters:
 
 def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> QuerySet[Risk]:
     """The register as filtered and ordered; archived risks only when asked for by status."""
-    risks = Risk.objects.select_related("category", "owner", "matrix")
+    risks = Risk.objects.select_related("category", "owner", "matrix").defer(*MATRIX_BULK)
     risks = (
         risks.filter(status=filters.status) if filters.status else risks.exclude(status=RiskStatus.ARCHIVED)
     )
@@ -73,6 +74,27 @@ def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> Qu
             query |= Q(number=int(term[2:]))
         risks = risks.filter(query)
     return _ordered(risks, filters.ordering)
+
+
+class RegisterRows:
+    """A filtered, ordered register, read a page at a time by the API's and the pages' paginators.
+
+    A slice picks the page's ids with a narrow subquery, so the database sorts ids and sort keys
+    rather than whole rows with their texts, then reads those rows whole: a deep page ordered by
+    score costs about what the first page does. Still one query per page.
+    """
+
+    def __init__(self, risks: QuerySet[Risk]):
+        self.risks = risks
+
+    def count(self) -> int:
+        return self.risks.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, rows: slice) -> list[Risk]:
+        return list(self.risks.filter(pk__in=self.risks.values("pk")[rows]))
 
 
 def _ordered(risks: QuerySet[Risk], ordering: str) -> QuerySet[Risk]:

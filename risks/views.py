@@ -32,7 +32,8 @@ def _writer(request) -> None:
 def register(request):
     form = RegisterFilterForm(request.GET)
     filters = form.register_filters() if form.is_valid() else RegisterFilters()
-    page = Paginator(selectors.risk_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.RegisterRows(selectors.risk_list(filters=filters))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "risks/register.html",

@@ -123,6 +123,7 @@ def main():
     heat_residual = timed(get("/api/v1/risks/heatmap/?rating=residual"))
 
     print(f"register benchmark · {engine} · {RISKS} risks · {RUNS} requests each (median / p95, ms)")
+    print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     print(f"  floor: SELECT 1                       {floor_sql[0]:7.2f} / {floor_sql[1]:7.2f}")
     print(f"  floor: tiny authenticated API request {floor_api[0]:7.2f} / {floor_api[1]:7.2f}")
     label = f"list, page of 50 ({len(queries)} queries)"

@@ -118,7 +118,11 @@
         const tierSelect = el("select", { "data-path": `${p}.tier`, "aria-label": text.tier },
           spec.tiers.map((tier) => el("option", { value: tier.key }, `${tier.key} · ${tier.name || ""}`)));
         tierSelect.value = step.tier;
-        tierSelect.addEventListener("change", () => { step.tier = tierSelect.value; changed(); });
+        tierSelect.addEventListener("change", () => {
+          step.tier = tierSelect.value;
+          step.order = nextOrder(step.tier, step);
+          rebuild();
+        });
         return el("fieldset", { class: "pb-step-editor", "data-step": i },
           el("legend", {}, `${text.step} ${i + 1}`),
           el("div", { class: "pb-row" },
@@ -232,11 +236,14 @@
     spec.tiers.push({ key: `T${spec.tiers.length + 1}`, name: "", starts_after: last ? last.ends_after : "PT0S", ends_after: null });
     rebuild();
   });
+  // The next free place in a tier: a step moved to another tier goes last there.
+  function nextOrder(tier, moving) {
+    return 1 + Math.max(0, ...spec.steps.filter((s) => s.tier === tier && s !== moving).map((s) => Number(s.order) || 0));
+  }
   root.querySelector("[data-add-step]").addEventListener("click", () => {
     const tier = spec.tiers.length ? spec.tiers[0].key : "";
-    const order = 1 + Math.max(0, ...spec.steps.filter((s) => s.tier === tier).map((s) => Number(s.order) || 0));
     spec.steps.push({
-      tier, order, title: "", instructions: "", due_after: "PT1H", escalate_after: "PT30M",
+      tier, order: nextOrder(tier), title: "", instructions: "", due_after: "PT1H", escalate_after: "PT30M",
       raci: { responsible: [], accountable: null, consulted: [], informed: [] },
     });
     rebuild();

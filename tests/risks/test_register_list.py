@@ -80,13 +80,36 @@ def test_the_list_costs_the_same_queries_for_3_or_30_risks(
         make_risk()
     client = api.as_user(executive)
     client.get("/api/v1/risks/")  # the token is cached by nothing: both runs pay the same
-    # token lookup, count, page (risks with category, owner, matrix in one join)
+    # token lookup, count, page (its ids picked by a subquery; risks with category, owner and
+    # the matrix's version in one join)
     with django_assert_num_queries(3):
         assert len(client.get("/api/v1/risks/").json()["results"]) == 3
     for _ in range(27):
         make_risk()
     with django_assert_num_queries(3):
         assert len(client.get("/api/v1/risks/").json()["results"]) == 30
+    with django_assert_num_queries(3):
+        assert len(client.get("/api/v1/risks/?ordering=-level&offset=20").json()["results"]) == 10
+
+
+@pytest.mark.parametrize("ordering", ["-score", "level", "-residual_level", "owner", "title"])
+def test_a_deep_page_holds_the_rows_the_whole_list_has_there(api, executive, make_risk, make_user, ordering):
+    owners = [make_user(Role.RESPONDER, username=name) for name in ("buyer", "treasurer", "oncall")]
+    for n in range(12):
+        make_risk(
+            title=f"Risk {11 - n}",
+            owner=owners[n % 3],
+            likelihood=n % 5 + 1,
+            impact=n // 3 % 5 + 1,
+            residual_likelihood=n % 3 + 1,
+            residual_impact=n % 4 + 1,
+        )
+    client = api.as_user(executive)
+    whole = refs(client.get(f"/api/v1/risks/?ordering={ordering}"))
+    pages = [
+        refs(client.get(f"/api/v1/risks/?ordering={ordering}&limit=5&offset={start}")) for start in (0, 5, 10)
+    ]
+    assert len(whole) == 12 and sum(pages, []) == whole
 
 
 def test_heatmap_counts_per_cell_in_one_aggregate_query(api, executive, register, django_assert_num_queries):
@@ -110,7 +133,7 @@ def test_heatmap_of_residual_ratings(api, executive, register, risk_officer):
     assert api.get("/api/v1/risks/heatmap/?rating=target").status_code == 400
 
 
-def test_the_matrix_as_the_contract_says(api, executive, matrix):
+def test_the_matrix_as_the_contract_says(api, executive, make_user, matrix):
     data = api.as_user(executive).get("/api/v1/risk-matrix/").json()
     assert data["version"] == 1
     assert data["likelihood"][0] == {"value": 1, "label": "Rare"}
@@ -123,7 +146,8 @@ def test_the_matrix_as_the_contract_says(api, executive, matrix):
     }
     assert data["levels"][3]["color"].startswith("#")
     assert len(data["grid"]) == 5 and data["grid"][4][4] == "critical" and data["grid"][0][0] == "low"
-    chinese = api.get("/api/v1/risk-matrix/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    # Labels in the reader's own language.
+    chinese = api.as_user(make_user(Role.EXECUTIVE, language="zh-hans")).get("/api/v1/risk-matrix/").json()
     assert chinese["likelihood"][4]["label"] == "几乎确定" and chinese["levels"][3]["label"] == "极高"
 
 
