@@ -86,10 +86,49 @@ class ReadingInputSerializer(serializers.Serializer):
     measured_at = serializers.DateTimeField(required=False)
 
 
+def _as_id(value) -> int | None:
+    """The id a KRI is named by (7 or "7"), or None for anything else."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class KRIField(serializers.PrimaryKeyRelatedField):
+    """A KRI by id. In a list of readings it is found among the KRIs the list looked up at once
+    (`ReadingListSerializer`), with the same errors as one looked up alone."""
+
+    def to_internal_value(self, data):
+        found = getattr(self.root, "kris_named", None)
+        if found is None:
+            return super().to_internal_value(data)
+        pk = _as_id(data)
+        if pk is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if pk not in found:
+            self.fail("does_not_exist", pk_value=data)
+        return found[pk]
+
+
+class ReadingListSerializer(serializers.ListSerializer):
+    """A list of readings naming their KRIs: one query finds every KRI named, not one per reading."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            named = {_as_id(item.get("kri")) for item in data if isinstance(item, dict)}
+            self.kris_named = KRI.objects.in_bulk(named - {None})
+        return super().to_internal_value(data)
+
+
 class ReadingOfAnyKRISerializer(ReadingInputSerializer):
     """One reading of the KRI it names (the bulk endpoint and CSV import)."""
 
-    kri = serializers.PrimaryKeyRelatedField(queryset=KRI.objects.all())
+    kri = KRIField(queryset=KRI.objects.all())
+
+    class Meta:
+        list_serializer_class = ReadingListSerializer
 
 
 class ReadingResultSerializer(serializers.Serializer):
