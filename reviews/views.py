@@ -167,17 +167,25 @@ def _problems(detail, place: tuple[str, ...] = ()) -> list[str]:
     return [f"{where}: {detail}" if where else str(detail)]
 
 
-def _add_follow_up(page: _Page) -> bool:
-    page.check(page.writer)
-    form = page.follow_up_form = FollowUpForm(page.request.POST)
+def _submitted(form, call) -> bool:
+    """Calls the service with the form's data once it is valid; the service's errors go on the form."""
     if not form.is_valid():
         return False
     try:
-        services.follow_up_create(incident_id=page.incident.pk, by=page.request.user, **form.cleaned_data)
+        call(**form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)
         return False
     return True
+
+
+def _add_follow_up(page: _Page) -> bool:
+    page.check(page.writer)
+    page.follow_up_form = FollowUpForm(page.request.POST)
+    return _submitted(
+        page.follow_up_form,
+        lambda **data: services.follow_up_create(incident_id=page.incident.pk, by=page.request.user, **data),
+    )
 
 
 def _follow_up_done(page: _Page) -> bool:
@@ -194,17 +202,13 @@ def _follow_up_done(page: _Page) -> bool:
 
 def _waive(page: _Page) -> bool:
     page.check(page.request.user.is_admin)
-    form = page.waiver_form = WaiverForm(page.request.POST)
-    if not form.is_valid():
-        return False
-    try:
-        services.review_waive(
-            incident_id=page.incident.pk, by=page.request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
+    page.waiver_form = WaiverForm(page.request.POST)
+    return _submitted(
+        page.waiver_form,
+        lambda reason: services.review_waive(
+            incident_id=page.incident.pk, by=page.request.user, reason=reason
+        ),
+    )
 
 
 ACTIONS = {
