@@ -137,16 +137,25 @@ class ReadingResultSerializer(serializers.Serializer):
     value = serializers.FloatField(source="reading.value")
     measured_at = serializers.DateTimeField(source="reading.measured_at")
     band = serializers.ChoiceField(source="reading.band", choices=Band.choices)
-    breach = serializers.SerializerMethodField()
-    incident = serializers.SerializerMethodField(
-        help_text="The incident opened for the breach this reading belongs to, if any."
+    breach = serializers.IntegerField(
+        allow_null=True, help_text="The breach this reading belongs to, if any."
+    )
+    incident = serializers.IntegerField(
+        allow_null=True, help_text="The incident opened for the breach this reading belongs to, if any."
     )
 
-    def get_breach(self, result) -> int | None:
-        return result.breach.pk if result.breach else None
-
-    def get_incident(self, result) -> int | None:
-        return result.breach.incident_id if result.breach else None
+    def to_representation(self, result):
+        """The fields above, written directly: a bulk answer holds thousands of these."""
+        reading, breach = result.reading, result.breach
+        return {
+            "id": reading.id,
+            "kri": reading.kri_id,
+            "value": float(reading.value),
+            "measured_at": self.fields["measured_at"].to_representation(reading.measured_at),
+            "band": reading.band,
+            "breach": breach.pk if breach else None,
+            "incident": breach.incident_id if breach else None,
+        }
 
 
 class BreachSerializer(serializers.ModelSerializer):
