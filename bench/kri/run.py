@@ -53,7 +53,7 @@ def bench() -> int:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
-    runner = get_runner(settings)(verbosity=0)
+    runner = get_runner(settings)(verbosity=0, interactive=False)  # a test database left over is replaced
     old = runner.setup_databases()
     try:
         return run()
