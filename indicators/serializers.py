@@ -86,10 +86,49 @@ class ReadingInputSerializer(serializers.Serializer):
     measured_at = serializers.DateTimeField(required=False)
 
 
+def _as_id(value) -> int | None:
+    """The id a KRI is named by (7 or "7"), or None for anything else."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class KRIField(serializers.PrimaryKeyRelatedField):
+    """A KRI by id. In a list of readings it is found among the KRIs the list looked up at once
+    (`ReadingListSerializer`), with the same errors as one looked up alone."""
+
+    def to_internal_value(self, data):
+        found = getattr(self.root, "kris_named", None)
+        if found is None:
+            return super().to_internal_value(data)
+        pk = _as_id(data)
+        if pk is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if pk not in found:
+            self.fail("does_not_exist", pk_value=data)
+        return found[pk]
+
+
+class ReadingListSerializer(serializers.ListSerializer):
+    """A list of readings naming their KRIs: one query finds every KRI named, not one per reading."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            named = {_as_id(item.get("kri")) for item in data if isinstance(item, dict)}
+            self.kris_named = KRI.objects.in_bulk(named - {None})
+        return super().to_internal_value(data)
+
+
 class ReadingOfAnyKRISerializer(ReadingInputSerializer):
     """One reading of the KRI it names (the bulk endpoint and CSV import)."""
 
-    kri = serializers.PrimaryKeyRelatedField(queryset=KRI.objects.all())
+    kri = KRIField(queryset=KRI.objects.all())
+
+    class Meta:
+        list_serializer_class = ReadingListSerializer
 
 
 class ReadingResultSerializer(serializers.Serializer):
@@ -98,16 +137,25 @@ class ReadingResultSerializer(serializers.Serializer):
     value = serializers.FloatField(source="reading.value")
     measured_at = serializers.DateTimeField(source="reading.measured_at")
     band = serializers.ChoiceField(source="reading.band", choices=Band.choices)
-    breach = serializers.SerializerMethodField()
-    incident = serializers.SerializerMethodField(
-        help_text="The incident opened for the breach this reading belongs to, if any."
+    breach = serializers.IntegerField(
+        allow_null=True, help_text="The breach this reading belongs to, if any."
+    )
+    incident = serializers.IntegerField(
+        allow_null=True, help_text="The incident opened for the breach this reading belongs to, if any."
     )
 
-    def get_breach(self, result) -> int | None:
-        return result.breach.pk if result.breach else None
-
-    def get_incident(self, result) -> int | None:
-        return result.breach.incident_id if result.breach else None
+    def to_representation(self, result):
+        """The fields above, written directly: a bulk answer holds thousands of these."""
+        reading, breach = result.reading, result.breach
+        return {
+            "id": reading.id,
+            "kri": reading.kri_id,
+            "value": float(reading.value),
+            "measured_at": self.fields["measured_at"].to_representation(reading.measured_at),
+            "band": reading.band,
+            "breach": breach.pk if breach else None,
+            "incident": breach.incident_id if breach else None,
+        }
 
 
 class BreachSerializer(serializers.ModelSerializer):

@@ -2,12 +2,15 @@
 
 import datetime as dt
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import format_lazy
@@ -139,11 +142,20 @@ def _errors(entries: Sequence[ReadingInput], kris: dict[int, KRI], now: dt.datet
     return errors
 
 
-def _recent_values(kri: KRI, count: int) -> list[float]:
-    if count <= 0:
-        return []
-    values = kri.readings.order_by("-measured_at").values_list("value", flat=True)[:count]
-    return list(reversed(values))
+def _recent_values(needed: dict[int, int]) -> dict[int, list[float]]:
+    """The last `needed[kri_id]` values of each KRI, oldest first, in one query (each KRI's part
+    is a subquery on its (kri, measured_at) index, so it does not read the whole series)."""
+    latest = [
+        Q(pk__in=Reading.objects.filter(kri_id=kri_id).order_by("-measured_at").values("pk")[:count])
+        for kri_id, count in needed.items()
+        if count > 0
+    ]
+    values = defaultdict(list)
+    if latest:
+        readings = Reading.objects.filter(reduce(operator.or_, latest)).order_by("measured_at")
+        for kri_id, value in readings.values_list("kri_id", "value"):
+            values[kri_id].append(value)
+    return values
 
 
 @transaction.atomic
@@ -152,7 +164,9 @@ def readings_record(
 ) -> list[ReadingResult]:
     """Records readings of one or more KRIs, all or none. Each gets its band from the KRI's rule,
     then moves the KRI's breach (see breaches.py). The KRIs are locked for the whole batch, so
-    concurrent readings of one KRI are evaluated one after the other."""
+    concurrent readings of one KRI are evaluated one after the other. The queries do not grow
+    with the readings or the KRIs in the batch; only a breach opening, worsening or closing
+    writes on its own (and takes its action)."""
     now = now or timezone.now()
     kris = {
         kri.pk: kri
@@ -171,11 +185,12 @@ def readings_record(
         breach.kri_id: breach
         for breach in Breach.objects.filter(kri__in=kris.values(), state=BreachState.OPEN)
     }
+    rules = {kri_id: rule_parse(kris[kri_id].rule)[0] for kri_id in by_kri}
+    recent = _recent_values({kri_id: rule.history_needed for kri_id, rule in rules.items()})
     results: list[ReadingResult | None] = [None] * len(entries)
     for kri_id, indexes in by_kri.items():
-        kri = kris[kri_id]
-        rule, _rule_errors = rule_parse(kri.rule)
-        history = _recent_values(kri, rule.history_needed)
+        kri, rule = kris[kri_id], rules[kri_id]
+        history = recent[kri_id]
         breach = open_breaches.get(kri_id)
         for index in sorted(indexes, key=lambda i: entries[i].measured_at):
             entry = entries[index]
@@ -208,7 +223,10 @@ def readings_record(
             results[index] = ReadingResult(reading=reading, breach=breach)
             kri.band, kri.last_value, kri.last_measured_at = band, entry.value, entry.measured_at
         kri.missed_periods_flagged = 0
-        kri.save(update_fields=["band", "last_value", "last_measured_at", "missed_periods_flagged"])
+    KRI.objects.bulk_update(
+        [kris[kri_id] for kri_id in by_kri],
+        ["band", "last_value", "last_measured_at", "missed_periods_flagged"],
+    )
     Reading.objects.bulk_create([result.reading for result in results], batch_size=1000)
     return results
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from incidents.models import Incident, TaskState
+from incidents.models import Incident, TaskState, TimelineEntry
 from incidents.selectors import incidents_visible_to
 from people.models import Role
 from reviews.models import FollowUpAction, FollowUpState, PinnedEntry, Review
@@ -14,7 +14,7 @@ from reviews.models import FollowUpAction, FollowUpState, PinnedEntry, Review
 def review_queryset() -> QuerySet[Review]:
     return Review.objects.select_related("incident__playbook", "completed_by").prefetch_related(
         Prefetch("pinned", queryset=PinnedEntry.objects.select_related("entry__actor")),
-        "ratings__risk",
+        "ratings__risk__matrix",
         "proposals__draft",
         "follow_ups__owner",
     )
@@ -62,3 +62,12 @@ def follow_ups_visible_to(user, *, mine: bool = False) -> QuerySet[FollowUpActio
     if mine:
         return actions.filter(owner=user, state=FollowUpState.OPEN)
     return actions.filter(review__incident__in=incidents_visible_to(user))
+
+
+def timeline_to_pin(*, incident: Incident) -> list[TimelineEntry]:
+    """The incident's whole timeline, oldest first, each entry with its task (if any) as `entry.task`."""
+    tasks = {task.pk: task for task in incident.tasks.all()}
+    entries = list(incident.timeline.select_related("actor").order_by("seq"))
+    for entry in entries:
+        entry.task = tasks.get(entry.data.get("task"))
+    return entries

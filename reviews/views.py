@@ -1,4 +1,10 @@
-"""The review page: /incidents/<id>/review/ (everyone who sees the incident reads it; its writers write)."""
+"""The review page: /incidents/<id>/review/ (everyone who sees the incident reads it; its writers write).
+
+Each form on the page posts to it, named by its submit button, and calls one service: the review
+itself (texts, whys, pinned entries, the decision for every linked risk; "complete"), a playbook
+change proposal, a follow-up action, a follow-up done, an administrator's waiver. Bad input
+re-renders the page with each error next to its field (400); nothing is written.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from playbooks.exchange import playbook_export, spec_from_text
+from playbooks.validation import InvalidPlaybook
 from reviews import selectors, services
-from reviews.models import Review
-from reviews.services.lifecycle import TEXT_FIELDS
-from riskops.api_errors import InvalidTransition
+from reviews.forms import FollowUpForm, ProposalForm, RatingForm, ReviewForm, WaiverForm
+from reviews.models import Review, ReviewStatus
+from riskops.api_errors import Conflict, InvalidTransition
 
 
 @login_required
@@ -19,38 +27,194 @@ def review_page(request, incident_id: int):
         review = selectors.review_get(user=request.user, incident_id=incident_id)
     except Review.DoesNotExist as missing:
         raise Http404 from missing
-    may_write = selectors.may_write_review(request.user, review.incident)
-    errors = {}
+    page = _Page(request, review)
     if request.method == "POST":
-        if not may_write:
-            raise PermissionDenied
+        action = next((name for name in ACTIONS if name in request.POST), "save")
         try:
-            _save(request, incident_id)
-            return redirect("incident-review", incident_id=incident_id)
-        except ValidationError as error:
-            errors = error.message_dict
+            if ACTIONS[action](page):
+                return redirect("incident-review", incident_id=incident_id)
         except InvalidTransition as error:
             messages.error(request, error.detail)
             return redirect("incident-review", incident_id=incident_id)
-    return render(
-        request,
-        "reviews/review.html",
-        {
-            "review": review,
-            "incident": review.incident,
-            "steps": selectors.on_time_record(incident=review.incident),
-            "may_write": may_write and review.status == "open",
-            "whys": (review.whys + [""] * 5)[:5],
-            "errors": errors,
-        },
-        status=400 if errors else 200,
+    return render(request, "reviews/review.html", page.context(), status=400 if page.has_errors else 200)
+
+
+class _Page:
+    """The review, who may do what on it, and its forms (bound to the POST of the one submitted)."""
+
+    def __init__(self, request, review: Review):
+        self.request, self.review, self.incident = request, review, review.incident
+        self.is_open = review.status == ReviewStatus.OPEN
+        self.writer = selectors.may_write_review(request.user, self.incident)
+        self.may_write = self.is_open and self.writer
+        self.may_waive = self.is_open and request.user.is_admin
+        self.timeline = selectors.timeline_to_pin(incident=self.incident)
+        initial = {
+            field: getattr(review, field)
+            for field in ("summary", "root_cause", "what_worked", "what_did_not")
+        }
+        initial["pinned"] = [pin.entry.seq for pin in review.pinned.all()]
+        self.review_form = ReviewForm(initial=initial, timeline=self.timeline)
+        self.whys = (review.whys + [""] * 5)[:5]
+        self.rating_forms = [RatingForm(rating=rating) for rating in review.ratings.all()]
+        self.proposal_form = ProposalForm(initial={"playbook": playbook_export(self.incident.playbook)})
+        self.follow_up_form = FollowUpForm()
+        self.waiver_form = WaiverForm()
+        self.review_errors: dict[str, list[str]] = {}
+
+    @property
+    def has_errors(self) -> bool:
+        forms = [
+            self.review_form,
+            *self.rating_forms,
+            self.proposal_form,
+            self.follow_up_form,
+            self.waiver_form,
+        ]
+        return bool(self.review_errors) or any(form.is_bound and form.errors for form in forms)
+
+    def check(self, allowed: bool) -> None:
+        if not allowed:
+            raise PermissionDenied
+
+    def context(self) -> dict:
+        return {
+            "review": self.review,
+            "incident": self.incident,
+            "steps": selectors.on_time_record(incident=self.incident),
+            "may_write": self.may_write,
+            "may_waive": self.may_waive,
+            "form": self.review_form,
+            "whys": self.whys,
+            "timeline": self.timeline,
+            "pinned": {str(seq) for seq in self.review_form["pinned"].value() or []},
+            "rating_forms": self.rating_forms,
+            "proposal_form": self.proposal_form,
+            "follow_up_form": self.follow_up_form,
+            "waiver_form": self.waiver_form,
+            "review_errors": self.review_errors,
+            "user_id": self.request.user.pk,
+        }
+
+
+def _save(page: _Page) -> bool:
+    """The texts, whys, pins and the decisions for the linked risks posted; "complete" completes."""
+    page.check(page.writer)
+    post, incident_id, by = page.request.POST, page.incident.pk, page.request.user
+    page.review_form = ReviewForm(post, timeline=page.timeline)
+    page.whys = (post.getlist("whys") + [""] * 5)[:5]
+    page.rating_forms = [
+        RatingForm(post, rating=form.rating) if form.add_prefix("decision") in post else form
+        for form in page.rating_forms
+    ]
+    posted = [form for form in page.rating_forms if form.is_bound]
+    if not all([page.review_form.is_valid(), *(form.is_valid() for form in posted)]):
+        return False
+    changes = {
+        **page.review_form.changes(post.getlist("whys")),
+        "ratings": [form.change() for form in posted],
+    }
+    try:
+        services.review_update(incident_id=incident_id, by=by, changes=changes)
+        if "complete" in post:
+            services.review_complete(incident_id=incident_id, by=by)
+            messages.success(page.request, _("The review is complete: the incident may now be closed."))
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            if field in page.review_form.fields:
+                page.review_form.add_error(field, problems)
+            else:
+                page.review_errors[field] = problems
+        return False
+    return True
+
+
+def _propose(page: _Page) -> bool:
+    """A better version of the playbook used, as its YAML: a new draft version with its diff."""
+    page.check(page.writer)
+    form = page.proposal_form = ProposalForm(page.request.POST)
+    if not form.is_valid():
+        return False
+    try:
+        spec = spec_from_text(form.cleaned_data["playbook"])
+        services.proposal_create(
+            incident_id=page.incident.pk,
+            by=page.request.user,
+            spec=spec,
+            rationale=form.cleaned_data["rationale"],
+        )
+    except InvalidPlaybook as error:
+        form.add_error("playbook", _problems(error.detail))
+        return False
+    except Conflict as error:
+        form.add_error("playbook", error.detail)
+        return False
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error("playbook" if field == "spec" else field, problems)
+        return False
+    messages.success(page.request, _("Proposed: a new draft version of the playbook."))
+    return True
+
+
+def _problems(detail, place: tuple[str, ...] = ()) -> list[str]:
+    """A playbook's errors, nested as its spec, as lines naming their place ("steps › 0 › title: …")."""
+    if isinstance(detail, dict):
+        return [line for key, value in detail.items() for line in _problems(value, (*place, str(key)))]
+    if isinstance(detail, list):
+        return [line for item in detail for line in _problems(item, place)]
+    where = " › ".join(part for part in place if part != "file")
+    return [f"{where}: {detail}" if where else str(detail)]
+
+
+def _submitted(form, call) -> bool:
+    """Calls the service with the form's data once it is valid; the service's errors go on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        call(**form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+def _add_follow_up(page: _Page) -> bool:
+    page.check(page.writer)
+    page.follow_up_form = FollowUpForm(page.request.POST)
+    return _submitted(
+        page.follow_up_form,
+        lambda **data: services.follow_up_create(incident_id=page.incident.pk, by=page.request.user, **data),
     )
 
 
-def _save(request, incident_id: int) -> None:
-    changes = {field: request.POST.get(field, "").strip() for field in TEXT_FIELDS}
-    changes["whys"] = [why.strip() for why in request.POST.getlist("whys") if why.strip()]
-    services.review_update(incident_id=incident_id, by=request.user, changes=changes)
-    if "complete" in request.POST:
-        services.review_complete(incident_id=incident_id, by=request.user)
-        messages.success(request, _("The review is complete: the incident may now be closed."))
+def _follow_up_done(page: _Page) -> bool:
+    """The owner of a follow-up action, or the review's writers, mark it done."""
+    action = next(
+        (a for a in page.review.follow_ups.all() if str(a.pk) == page.request.POST["follow_up_done"]), None
+    )
+    if action is None:
+        raise Http404
+    page.check(page.writer or action.owner_id == page.request.user.pk)
+    services.follow_up_complete(follow_up_id=action.pk, by=page.request.user)
+    return True
+
+
+def _waive(page: _Page) -> bool:
+    page.check(page.request.user.is_admin)
+    page.waiver_form = WaiverForm(page.request.POST)
+    return _submitted(
+        page.waiver_form,
+        lambda reason: services.review_waive(
+            incident_id=page.incident.pk, by=page.request.user, reason=reason
+        ),
+    )
+
+
+ACTIONS = {
+    "propose": _propose,
+    "add_follow_up": _add_follow_up,
+    "follow_up_done": _follow_up_done,
+    "waive": _waive,
+    "save": _save,
+}

@@ -19,7 +19,7 @@ from risks.models import (
 from risks.scoring import RATING_FIELDS
 
 
-def _scale_choices(scale: list[dict], blank: bool) -> list[tuple]:
+def scale_choices(scale: list[dict], blank: bool) -> list[tuple]:
     choices = [
         (step["value"], f"{step['value']} · {in_current_language(step['label_en'], step['label_zh'])}")
         for step in scale
@@ -74,7 +74,7 @@ class RiskForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in RATING_FIELDS:
             scale = matrix.impact if name.endswith("impact") else matrix.likelihood
-            self.fields[name].choices = _scale_choices(scale, blank=not self.fields[name].required)
+            self.fields[name].choices = scale_choices(scale, blank=not self.fields[name].required)
 
     def clean(self):
         data = super().clean()

@@ -4,10 +4,12 @@ import pytest
 from django.utils import timezone
 
 from indicators import services
-from people.models import Role
+from people.models import Role, User
 from playbooks.services import playbook_create, playbook_publish
+from riskops.demo import load_demo_data
 from risks import services as risk_services
 from risks.models import Category
+from tests.conftest import PASSWORD
 
 NOW = timezone.now().replace(microsecond=0)
 WEEK = dt.timedelta(days=7)
@@ -89,3 +91,15 @@ def record(officer):
         return result
 
     return record
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data, every demo user's password PASSWORD."""
+    # A transactional test before this one flushes the rows the migrations made.
+    risk_services.categories_ensure_default()
+    risk_services.matrix_ensure_default()
+    load_demo_data()
+    for user in User.objects.all():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])

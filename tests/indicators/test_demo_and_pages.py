@@ -6,20 +6,6 @@ from django.utils import timezone
 from incidents.models import Incident
 from indicators.models import KRI, Breach
 from people.models import User
-from riskops.demo import load_demo_data
-from risks.services import categories_ensure_default, matrix_ensure_default
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def demo(db):
-    # A transactional test before this one flushes the rows the migrations made.
-    categories_ensure_default()
-    matrix_ensure_default()
-    load_demo_data()
-    for user in User.objects.all():
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
 
 
 def test_the_demo_kris_have_history_and_a_red_dau_reading_opens_an_incident(demo, api):

@@ -1,6 +1,7 @@
 import pytest
+from playwright.sync_api import expect
 
-from reviews.models import Review, ReviewStatus
+from reviews.models import FollowUpAction, PlaybookProposal, Review, ReviewStatus
 
 
 def review_page(incident):
@@ -36,15 +37,44 @@ def test_the_commander_writes_and_completes_it(client, cast, resolved, risk):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_screenshots(signed_in_page, live_server, screenshot_dir, cast, resolved, language, api):
-    api.as_user(cast["commander"]).post(
-        f"/api/v1/incidents/{resolved.pk}/review/proposals/",
-        {"rationale": "Tier 1 faster", "spec": {"description": "Three-level response, faster tier 1"}},
-        format="json",
-    )
+def test_the_reviewer_re_rates_proposes_and_follows_up_in_the_browser(
+    signed_in_page, live_server, screenshot_dir, cast, resolved, risk, language
+):
     cast["commander"].language = language
     cast["commander"].save()
     page = signed_in_page(cast["commander"])
     page.goto(f"{live_server.url}{review_page(resolved)}")
+    prefix = f"#id_risk-{risk.pk}"
+
+    # A follow-up without a title: the error is next to the title, the rest is kept.
+    page.select_option("#follow-up-form #id_owner", str(cast["buyer"].pk))
+    page.fill("#follow-up-form #id_due_at", "2030-03-01T09:30")
+    page.click("#follow-up-form button[name=add_follow_up]")
+    expect(page.locator("#follow-up-form #title-errors")).to_be_visible()
+    page.fill("#follow-up-form #id_title", "Qualify a second supplier")
+    page.click("#follow-up-form button[name=add_follow_up]")
+    expect(page.locator("#follow-ups td", has_text="Qualify a second supplier")).to_be_visible()
+
+    # A better playbook version: the YAML of the version used, edited.
+    yaml = page.input_value("#proposal-form #id_playbook")
+    page.fill("#proposal-form #id_rationale", "Tier 1 was too slow")
+    page.fill("#proposal-form #id_playbook", yaml.replace("due_after: PT2H", "due_after: PT1H"))
+    page.click("#proposal-form button[name=propose]")
+    expect(page.locator("pre.diff .add", has_text="due_after: PT1H")).to_be_visible()
+
+    # Re-rate the linked risk with a reason: completing before giving the new rating is refused.
+    page.select_option(f"{prefix}-decision", "rerate")
+    page.fill("#id_summary", "The main supplier's plant burnt down.")
+    page.fill("#id_root_cause", "A single source for the main part.")
+    page.click("#review-form button[name=complete]")
+    expect(page.locator("#ratings-errors")).to_contain_text(risk.ref)
+    page.select_option(f"{prefix}-likelihood", "5")
+    page.fill(f"{prefix}-note", "It happened: the likelihood was too low.")
     page.screenshot(path=str(screenshot_dir / f"review-{language}.png"), full_page=True)
-    assert page.locator("pre.diff").count() == 1
+    page.click("#review-form button[name=complete]")
+    expect(page.locator(".review-status")).to_contain_text("Completed" if language == "en" else "已完成")
+    risk.refresh_from_db()
+    assert risk.likelihood == 5
+    assert FollowUpAction.objects.get().owner == cast["buyer"]
+    assert PlaybookProposal.objects.get().draft.status == "draft"
+    page.screenshot(path=str(screenshot_dir / f"review-completed-{language}.png"), full_page=True)
