@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "riskops.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,6 +212,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "riskops@localhost")
+# /metrics: with a token, its bearer only; without, only clients on this host not behind a proxy.
+METRICS_TOKEN = os.environ.get("RISKOPS_METRICS_TOKEN", "")
 # The address people reach the site at: links in e-mails and chat messages start with it.
 SITE_URL = os.environ.get("RISKOPS_SITE_URL", "")
 
