@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "riskops.log_context.RequestIdMiddleware",
     "riskops.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,10 +218,26 @@ METRICS_TOKEN = os.environ.get("RISKOPS_METRICS_TOKEN", "")
 # The address people reach the site at: links in e-mails and chat messages start with it.
 SITE_URL = os.environ.get("RISKOPS_SITE_URL", "")
 
+# One JSON object per line (LOG_FORMAT=text for people reading a terminal), each with the
+# request id and incident id when known (riskops/log_context.py); Celery keeps to it too.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "riskops.log_context.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(process)d %(message)s %(request_id)s %(incident_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

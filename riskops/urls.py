@@ -12,7 +12,7 @@ from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
 from reviews.api import FollowUpViewSet
-from riskops.views import healthz, home, metrics
+from riskops.views import healthz, home, metrics, readyz
 from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixView, RiskViewSet
 
 router = DefaultRouter()
@@ -33,6 +33,7 @@ router.register("kris", KRIViewSet, basename="api-kri")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -8,7 +8,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from riskops.health import system_health
+from riskops.health import readiness, system_health
 from riskops.metrics import exposition
 
 LOOPBACK = {"127.0.0.1", "::1"}
@@ -23,6 +23,19 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "down", "components": components},
         status=200 if healthy else 503,
+    )
+
+
+@never_cache
+def readyz(request):
+    """200 when this process can serve: migrations applied, database and Redis reachable; else 503.
+
+    Unlike /healthz it does not ask for workers or beat: a web process without them still serves.
+    """
+    checks = readiness()
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
     )
 
 
