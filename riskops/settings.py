@@ -213,6 +213,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "riskops@localhost")
+# Data retention in days (riskops/retention.py); 0 keeps forever.
+NOTIFICATION_RETENTION_DAYS = int(os.environ.get("RISKOPS_NOTIFICATION_RETENTION_DAYS", "180"))
+READING_RETENTION_DAYS = int(os.environ.get("RISKOPS_READING_RETENTION_DAYS", "0"))
 # /metrics: with a token, its bearer only; without, only clients on this host not behind a proxy.
 METRICS_TOKEN = os.environ.get("RISKOPS_METRICS_TOKEN", "")
 # The address people reach the site at: links in e-mails and chat messages start with it.

@@ -1,2 +1,3 @@
-# The incident of the incident tests, for the bad-input regressions that need one.
+# Fixtures of other apps' tests, for the bad-input, metrics, backup and retention tests that need them.
 from tests.incidents.conftest import cast, declared_at, incident, playbook  # noqa: F401
+from tests.indicators.conftest import kri_owner, make_kri, officer, risk  # noqa: F401
