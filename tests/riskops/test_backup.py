@@ -50,7 +50,7 @@ def test_backup_wipe_restore_brings_everything_back_and_timers_still_fire(
     assert services.timers_sweep(now=due) >= 1  # the sweep sends the restored timer's message again
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_purge(TIMERS_QUEUE)  # no worker here to take them
-    assert [services.timer_fire(timer_id=level_one.pk, now=due) for _ in range(2)] == [True, False]
+    assert [services.timers_fire(timer_ids=[level_one.pk], now=due) for _ in range(2)] == [[level_one.pk], []]
     assert TimelineEntry.objects.filter(incident=incident, type="task.overdue").count() == 1
 
 

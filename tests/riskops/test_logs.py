@@ -10,7 +10,6 @@ from pythonjsonlogger.json import JsonFormatter
 from incidents.models import Incident
 from riskops.log_context import HEADER
 from tests.incidents.stack import wait_until
-from tests.incidents.test_reliability import redis, stack  # noqa: F401 - fixtures: a private broker, real workers
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_lines_outside_an_incident_name_none(client, log_lines):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_timer_fired_by_a_worker_logs_the_declaring_request_and_the_incident(stack, api, playbook, cast):  # noqa: F811
+def test_a_timer_fired_by_a_worker_logs_the_declaring_request_and_the_incident(stack, api, playbook, cast):
     stack.worker("worker")
     body = {
         "title": "Drill: supplier fire",

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from incidents import services
 from incidents.models import Timer, TimerKind
-from incidents.tasks import fire_timer
+from incidents.tasks import fire_timers
 from riskops.asgi import application
 from riskops.celery import DEFAULT_QUEUE
 from riskops.celery import app as celery_app
@@ -63,9 +63,10 @@ def test_timer_figures_move_as_timers_fire(client, incident, declared_at):
     overdue = scrape(client)
     assert overdue[("riskops_timers_overdue", ())] == 1
 
-    assert services.timer_fire(
-        timer_id=timer.pk, now=declared_at - dt.timedelta(minutes=1) + dt.timedelta(seconds=3)
+    fired = services.timers_fire(
+        timer_ids=[timer.pk], now=declared_at - dt.timedelta(minutes=1) + dt.timedelta(seconds=3)
     )
+    assert fired == [timer.pk]
     after = scrape(client)
     assert after[("riskops_timers_pending", (("kind", "escalation"),))] == pending - 1
     assert after[("riskops_timers_overdue", ())] == 0
@@ -82,7 +83,7 @@ def test_queue_depth_counts_messages_waiting_in_redis(client):
         connection.default_channel.queue_purge(DEFAULT_QUEUE)
         assert scrape(client)[depth] == 0
         for _ in range(3):
-            fire_timer.apply_async(args=[0], queue=DEFAULT_QUEUE)  # no such timer: harmless if run
+            fire_timers.apply_async(args=[[0]], queue=DEFAULT_QUEUE)  # no such timer: harmless if run
         assert scrape(client)[depth] == 3
         connection.default_channel.queue_purge(DEFAULT_QUEUE)
 
