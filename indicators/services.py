@@ -261,3 +261,15 @@ def kris_flag_missing(*, now: dt.datetime | None = None) -> list[int]:
                 url=reverse("kri-detail", args=[kri.pk]),
             )
     return flagged
+
+
+def readings_purge(*, before: dt.datetime, keep_latest: int) -> int:
+    """Deletes readings measured before `before`, always keeping each KRI's `keep_latest` newest
+    (the rules look back over them, and the chart keeps a line). Returns how many were deleted."""
+    deleted = 0
+    for kri_id in KRI.objects.values_list("pk", flat=True):
+        newest = Reading.objects.filter(kri_id=kri_id).order_by("-measured_at", "-pk")
+        kept = list(newest.values_list("pk", flat=True)[:keep_latest])
+        count, _ = newest.filter(measured_at__lt=before).exclude(pk__in=kept).delete()
+        deleted += count
+    return deleted

@@ -23,6 +23,7 @@ from live.origin import ticket_of
 from live.tickets import ticket_redeem
 from notifications.bell import bell_group, bell_states
 from people.models import User
+from riskops.metrics import WEBSOCKET_CONNECTIONS
 
 UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
@@ -67,10 +68,13 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.joined = [*self.stream_groups(), user_group(self.user.pk)]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        WEBSOCKET_CONNECTIONS.inc()
         for text in await database_sync_to_async(self.opening)():
             await self.send(text_data=text)
 
     async def disconnect(self, code):
+        if self.joined:
+            WEBSOCKET_CONNECTIONS.dec()
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 

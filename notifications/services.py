@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -230,3 +230,16 @@ def deliveries_retry_failed(*, delivery_ids: list[int]) -> list[int]:
     Delivery.objects.filter(pk__in=retried).update(state=DeliveryState.PENDING, attempts=0, claimed_at=None)
     transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=retried), robust=True)
     return retried
+
+
+def notifications_purge(*, before: dt.datetime) -> int:
+    """Deletes notifications read before `before` whose deliveries are all finished; returns how many.
+
+    Unread ones stay, whatever their age: nobody has seen them yet.
+    """
+    unfinished = Delivery.objects.filter(notification=OuterRef("pk")).exclude(
+        state__in=[DeliveryState.SENT, DeliveryState.FAILED]
+    )
+    expired = Notification.objects.filter(read_at__lt=before).exclude(Exists(unfinished))
+    deleted, per_model = expired.delete()
+    return per_model.get(Notification._meta.label, 0)

@@ -33,7 +33,7 @@ def playbook_update(*, playbook: Playbook, spec: dict, by, partial: bool = False
 
     Returns the version that holds the edit. `partial` keeps the fields the spec leaves out.
     """
-    if partial:
+    if partial and isinstance(spec, dict):
         spec = {
             **playbook_spec(_reloaded(playbook)),
             **{key: spec[key] for key in SPEC_FIELDS if key in spec},

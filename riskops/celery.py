@@ -34,6 +34,8 @@ app.conf.beat_schedule = {
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
     # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
     "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},
+    # Data retention (riskops/retention.py): read notifications and old KRI readings, once an hour.
+    "purge-expired-data": {"task": "riskops.purge_expired_data", "schedule": 3600.0},
 }
 
 app.autodiscover_tasks()

@@ -1,10 +1,12 @@
-"""What /healthz reports: the database, Redis, a live Celery worker and a recent beat tick."""
+"""What /healthz reports (the database, Redis, a live Celery worker and a recent beat tick) and
+what /readyz reports (this process may take traffic: migrations applied, database and Redis up)."""
 
 import time
 
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from riskops.celery import BEAT_HEARTBEAT_KEY
 from riskops.celery import app as celery_app
@@ -43,6 +45,21 @@ def check_beat() -> None:
         raise RuntimeError(f"beat last ticked {age:.0f} s ago")
 
 
+_migrated = False
+
+
+def check_migrations() -> None:
+    """Every migration applied. Once true it stays true for the life of the process."""
+    global _migrated
+    if _migrated:
+        return
+    executor = MigrationExecutor(connection)
+    unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if unapplied:
+        raise RuntimeError(f"{len(unapplied)} migrations not applied, e.g. {unapplied[0][0]}")
+    _migrated = True
+
+
 CHECKS = {
     "database": check_database,
     "redis": check_redis,
@@ -57,6 +74,29 @@ def system_health() -> dict[str, str]:
     for name, check in CHECKS.items():
         if name in {"worker", "beat"} and results.get("redis") != "ok":
             results[name] = "unknown: redis is down"
+            continue
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
+            results[name] = f"down: {error}"
+        else:
+            results[name] = "ok"
+    return results
+
+
+READINESS_CHECKS = {"database": check_database, "migrations": check_migrations, "redis": check_redis}
+
+
+def readiness() -> dict[str, str]:
+    """What a load balancer asks before sending traffic to this process."""
+    results = {}
+    for name, check in (
+        ("database", check_database),
+        ("migrations", check_migrations),
+        ("redis", check_redis),
+    ):
+        if name == "migrations" and results["database"] != "ok":
+            results[name] = "unknown: the database is down"
             continue
         try:
             check()

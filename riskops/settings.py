@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "riskops.log_context.RequestIdMiddleware",
+    "riskops.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,13 +213,34 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "riskops@localhost")
+# Data retention in days (riskops/retention.py); 0 keeps forever.
+NOTIFICATION_RETENTION_DAYS = int(os.environ.get("RISKOPS_NOTIFICATION_RETENTION_DAYS", "180"))
+READING_RETENTION_DAYS = int(os.environ.get("RISKOPS_READING_RETENTION_DAYS", "0"))
+# /metrics: with a token, its bearer only; without, only clients on this host not behind a proxy.
+METRICS_TOKEN = os.environ.get("RISKOPS_METRICS_TOKEN", "")
 # The address people reach the site at: links in e-mails and chat messages start with it.
 SITE_URL = os.environ.get("RISKOPS_SITE_URL", "")
 
+# One JSON object per line (LOG_FORMAT=text for people reading a terminal), each with the
+# request id and incident id when known (riskops/log_context.py); Celery keeps to it too.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "riskops.log_context.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(process)d %(message)s %(request_id)s %(incident_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

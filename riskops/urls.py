@@ -12,7 +12,7 @@ from people.api import TeamViewSet, UserViewSet
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
 from reviews.api import FollowUpViewSet
-from riskops.views import healthz, home
+from riskops.views import healthz, home, metrics, readyz
 from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixView, RiskViewSet
 
 router = DefaultRouter()
@@ -33,6 +33,8 @@ router.register("kris", KRIViewSet, basename="api-kri")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", switch_language, name="switch-language"),
@@ -51,3 +53,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+handler404 = "riskops.views.not_found"
+handler500 = "riskops.views.server_error"

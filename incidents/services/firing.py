@@ -6,6 +6,7 @@ one fires it. If an effect fails, the claims roll back with it and the sweep tri
 """
 
 import datetime as dt
+import logging
 from itertools import groupby
 from operator import attrgetter
 
@@ -17,6 +18,9 @@ from incidents.services.escalation import escalations_fire
 from incidents.services.locking import lock_incidents
 from incidents.services.tiers import tier_start
 from incidents.transitions import LIVE_STATUSES
+from riskops.log_context import bind_incident
+
+log = logging.getLogger(__name__)
 
 
 def tier_starts_fire(*, timers: list[Timer], incidents: dict[int, Incident], now: dt.datetime) -> None:
@@ -50,7 +54,22 @@ def timers_fire(*, timer_ids: list[int], now: dt.datetime | None = None) -> list
         )
         fired = [timer.pk for timer in timers]
         Timer.objects.filter(pk__in=fired).update(state=TimerState.FIRED, fired_at=now)
+        if len(incidents) == 1:
+            bind_incident(next(iter(incidents)))
         # Consecutive timers of one kind take effect together; the kinds keep their order.
         for kind, run in groupby(timers, key=attrgetter("kind")):
             EFFECTS[kind](timers=list(run), incidents=incidents, now=now)
-        return fired
+    for timer in timers:
+        log.info(
+            "%s timer %s fired %.1f s late",
+            timer.kind,
+            timer.pk,
+            (now - timer.due_at).total_seconds(),
+            extra={
+                "timer": timer.pk,
+                "kind": timer.kind,
+                "level": timer.level,
+                "incident_id": timer.incident_id,
+            },
+        )
+    return fired
