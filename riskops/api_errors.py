@@ -1,6 +1,8 @@
 """Error bodies exactly as the contract says: 400 field errors, 409 illegal state changes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -30,6 +32,9 @@ class Conflict(Exception):
 def exception_handler(exc, context):
     if isinstance(exc, (InvalidTransition, Conflict)):
         return Response({"detail": exc.detail, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ProtectedError):
+        detail = _("It is still in use (by a playbook, an incident or the register) and is kept.")
+        return Response({"detail": detail, "code": "protected"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail)
