@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from audit.api import AuditEntryViewSet
 from incidents.api import IncidentViewSet, TaskViewSet
 from indicators.api import KRIViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
@@ -29,6 +30,7 @@ router.register("tasks", TaskViewSet, basename="api-task")
 router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("playbooks", PlaybookViewSet, basename="api-playbook")
 router.register("kris", KRIViewSet, basename="api-kri")
+router.register("audit-log", AuditEntryViewSet, basename="api-audit-entry")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from audit.models import AuditEntry
 from incidents import services as incidents
 from indicators.services import kri_create
 from notifications.models import Notification
@@ -99,4 +100,5 @@ def world(cast, playbook, declared_at):
         "user": cast["buyer"].pk,
         "notification": Notification.objects.filter(recipient=cast["buyer"]).first().pk,
         "kind": "task.opened",
+        "audit_entry": AuditEntry.objects.filter(object_type="risks.risk").first().pk,
     }

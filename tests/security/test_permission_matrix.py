@@ -176,6 +176,9 @@ ROWS = [
     Row("GET", "/api/v1/follow-ups/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/follow-ups/{id}/", "follow_up", (401, 200, 404, 200, 200, 200)),
     Row("POST", "/api/v1/follow-ups/{id}/complete/", "follow_up", (401, 403, 404, 200, 403, 200)),
+    # The audit log: administrators only.
+    Row("GET", "/api/v1/audit-log/", None, (401, 403, 403, 403, 403, 200)),
+    Row("GET", "/api/v1/audit-log/{id}/", "audit_entry", (401, 403, 403, 403, 403, 200)),
     # Analytics cover every incident: only those who see every incident.
     Row("GET", "/api/v1/analytics/", None, (401, 403, 403, 200, 200, 200)),
 ]
