@@ -249,8 +249,13 @@ AXES_COOLOFF_TIME = float(os.environ.get("RISKOPS_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "riskops.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("RISKOPS_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address: X-Forwarded-For is believed only behind RISKOPS_PROXY_COUNT proxies,
+# otherwise anyone could dodge the lockout by sending a new one with each attempt.
+PROXY_COUNT = int(os.environ.get("RISKOPS_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Headers and cookies. The pages load only their own scripts and styles: no inline code.
 CONTENT_SECURITY_POLICY = {

@@ -36,6 +36,21 @@ def test_the_login_page_locks_a_username_out_at_the_5th_failure_from_one_address
     assert sign_in(Client(), person.username, PASSWORD, address="10.0.0.2").status_code == 302
 
 
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(make_user):
+    person = make_user(Role.RESPONDER)
+    browser = Client()
+    statuses = [
+        browser.post(
+            "/login/",
+            {"username": person.username, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
+        ).status_code
+        for attempt in range(5)
+    ]
+    assert statuses == [200] * 4 + [429]
+
+
 def test_the_token_endpoint_is_throttled_with_the_contract_error_shape(api, make_user):
     person = make_user(Role.RESPONDER)
     refused = [
