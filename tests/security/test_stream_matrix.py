@@ -2,9 +2,11 @@
 exact close code (4401 signed out, 4403 not theirs to see)."""
 
 import json
+import re
 
 import pytest
 
+from riskops.routing import websocket_urlpatterns
 from tests.security.conftest import KINDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +19,11 @@ STREAMS = [
     ("/ws/teams/{}/", "team", (4401, OPEN, 4403, OPEN, OPEN, OPEN)),
     ("/ws/dashboard/", None, (4401, 4403, 4403, OPEN, OPEN, OPEN)),
 ]
+
+
+def test_every_stream_has_a_row():
+    routes = {"/" + re.sub(r"<[^>]+>", "{}", str(route.pattern)) for route in websocket_urlpatterns}
+    assert routes == {stream for stream, *_ in STREAMS}
 
 
 @pytest.mark.parametrize(("stream", "ids", "expected"), STREAMS, ids=[stream for stream, *_ in STREAMS])
