@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.recording import audit_record
 from playbooks.models import Playbook, PlaybookStatus, RaciAssignment, Step, Tier
 from playbooks.selectors import playbook_get
 from playbooks.spec import playbook_spec
@@ -25,6 +27,7 @@ def playbook_create(*, spec: dict, created_by) -> Playbook:
     with transaction.atomic():
         playbook = Playbook(created_by=created_by)
         _write(playbook, clean)
+        _audit(playbook, by=created_by, action=AuditAction.CREATED, before=None)
     return playbook
 
 
@@ -42,8 +45,10 @@ def playbook_update(*, playbook: Playbook, spec: dict, by, partial: bool = False
     with transaction.atomic():
         current = _lock(playbook)
         if current.status == PlaybookStatus.DRAFT:
+            before = playbook_spec(_reloaded(current))
             current.tiers.all().delete()
             _write(current, clean)
+            _audit(current, by=by, action=AuditAction.UPDATED, before=before)
             return current
         draft = Playbook.objects.filter(lineage=current.lineage, status=PlaybookStatus.DRAFT).first()
         if draft is not None:
@@ -53,6 +58,7 @@ def playbook_update(*, playbook: Playbook, spec: dict, by, partial: bool = False
         latest = Playbook.objects.filter(lineage=current.lineage).aggregate(latest=Max("version"))["latest"]
         new_draft = Playbook(lineage=current.lineage, version=latest + 1, based_on=current, created_by=by)
         _write(new_draft, clean)
+        _audit(new_draft, by=by, action=AuditAction.CREATED, before=None)
         return new_draft
 
 
@@ -71,11 +77,9 @@ def playbook_publish(*, playbook: Playbook, by) -> Playbook:
             raise InvalidPlaybook({"steps": ["A playbook needs at least one step before it is published."]})
         for other in versions.values():
             if other.status == PlaybookStatus.PUBLISHED:
-                other.status = PlaybookStatus.RETIRED
-                other.save(update_fields=["status"])
-        current.status = PlaybookStatus.PUBLISHED
+                _set_status(other, PlaybookStatus.RETIRED, by=by)
         current.published_at = timezone.now()
-        current.save(update_fields=["status", "published_at"])
+        _set_status(current, PlaybookStatus.PUBLISHED, by=by)
     return current
 
 
@@ -84,9 +88,30 @@ def playbook_retire(*, playbook: Playbook, by) -> Playbook:
     with transaction.atomic():
         current = _lock(playbook)
         _check_transition(current, PlaybookStatus.RETIRED)
-        current.status = PlaybookStatus.RETIRED
-        current.save(update_fields=["status"])
+        _set_status(current, PlaybookStatus.RETIRED, by=by)
     return current
+
+
+def _set_status(playbook: Playbook, status: str, *, by) -> None:
+    """Moves a locked version to `status` and writes its audit entry."""
+    before = {"status": playbook.status}
+    playbook.status = status
+    playbook.save(update_fields=["status", "published_at"])
+    action = AuditAction.PUBLISHED if status == PlaybookStatus.PUBLISHED else AuditAction.RETIRED
+    _audit(playbook, by=by, action=action, before=before, after={"status": status})
+
+
+def _audit(playbook: Playbook, *, by, action: str, before: dict | None, after: dict | None = None) -> None:
+    """One audit entry for a version; `after` defaults to its whole plan as the API spells it."""
+    audit_record(
+        actor=by,
+        action=action,
+        object_type="playbooks.playbook",
+        object_id=playbook.pk,
+        object_repr=f"{playbook.name} v{playbook.version}",
+        before=before,
+        after=after if after is not None else playbook_spec(_reloaded(playbook)),
+    )
 
 
 def _lock(playbook: Playbook) -> Playbook:

@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,10 +30,16 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# RISKOPS_PRODUCTION=1: served over HTTPS behind a proxy, with a secret key given by the operator.
+PRODUCTION = env_bool("RISKOPS_PRODUCTION", False)
+
+
 def _secret_key() -> str:
     """DJANGO_SECRET_KEY, or a random key kept under var/ (never in the repository)."""
     if key := os.environ.get("DJANGO_SECRET_KEY"):
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("RISKOPS_PRODUCTION=1 needs DJANGO_SECRET_KEY.")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -50,7 +58,7 @@ def _redis_url() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DJANGO_DEBUG", False)
+DEBUG = env_bool("DJANGO_DEBUG", False) and not PRODUCTION
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -64,6 +72,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "riskops",
     "people",
@@ -75,11 +84,14 @@ INSTALLED_APPS = [
     "indicators",
     "reviews",
     "analytics",
+    "audit",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "riskops.log_context.RequestIdMiddleware",
     "riskops.metrics.RequestLatencyMiddleware",
+    "riskops.request_size.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,9 +99,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.actor.ActorMiddleware",
     "people.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "riskops.urls"
@@ -137,6 +153,11 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +225,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Risk register, tiered response playbooks and incidents.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"AuditActionEnum": "audit.models.AuditAction"},
+    # The interactive docs' scripts and styles are served by the site itself (the content
+    # security policy allows nothing else).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # `check --deploy` is about the deployment; the schema's own warnings are not its business.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -220,6 +248,58 @@ READING_RETENTION_DAYS = int(os.environ.get("RISKOPS_READING_RETENTION_DAYS", "0
 METRICS_TOKEN = os.environ.get("RISKOPS_METRICS_TOKEN", "")
 # The address people reach the site at: links in e-mails and chat messages start with it.
 SITE_URL = os.environ.get("RISKOPS_SITE_URL", "")
+
+# Sign-in throttling (django-axes), for the login page and the token endpoint alike: after
+# 5 failed attempts for one username from one address, that pair is refused for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("RISKOPS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("RISKOPS_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "riskops.lockout.lockout_response"
+# The client's address: X-Forwarded-For is believed only behind RISKOPS_PROXY_COUNT proxies,
+# otherwise anyone could dodge the lockout by sending a new one with each attempt.
+PROXY_COUNT = int(os.environ.get("RISKOPS_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Headers and cookies. The pages load only their own scripts and styles: no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Request size (riskops.request_size answers 413): uploads up to RISKOPS_MAX_REQUEST_BYTES,
+# other bodies (JSON, forms) up to 2.5 MB.
+MAX_REQUEST_BYTES = int(os.environ.get("RISKOPS_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole domain to HTTPS in browsers for good: the operator's call.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
 
 # One JSON object per line (LOG_FORMAT=text for people reading a terminal), each with the
 # request id and incident id when known (riskops/log_context.py); Celery keeps to it too.

@@ -1,19 +1,24 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from audit.api import AuditEntryViewSet
 from incidents.api import IncidentViewSet, TaskViewSet
 from indicators.api import KRIViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
 from people.api import TeamViewSet, UserViewSet
+from people.token import TokenView
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
 from reviews.api import FollowUpViewSet
 from riskops.views import healthz, home, metrics, readyz
 from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixView, RiskViewSet
+
+# The interactive docs' page has one inline <style> (drf-spectacular's template), allowed by its hash.
+SWAGGER_UI_STYLE = {"style-src": ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"]}
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -29,6 +34,7 @@ router.register("tasks", TaskViewSet, basename="api-task")
 router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("playbooks", PlaybookViewSet, basename="api-playbook")
 router.register("kris", KRIViewSet, basename="api-kri")
+router.register("audit-log", AuditEntryViewSet, basename="api-audit-entry")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -39,7 +45,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("notifications/", include("notifications.urls")),
     path("risks/", include("risks.urls")),
     path("playbooks/", include("playbooks.urls")),
@@ -51,7 +57,11 @@ urlpatterns = [
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        csp_update(SWAGGER_UI_STYLE)(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
 ]
 
 handler404 = "riskops.views.not_found"

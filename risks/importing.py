@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.recording import audit_entry_of, audit_record_many, changed
+from audit.recording import snapshot as audited
 from people.models import User
 from playbooks.models import Playbook
 from risks.models import (
@@ -283,13 +286,16 @@ def _write(plan: Plan, lookups: Lookups, *, by, reason: str, now: dt.datetime) -
         risk.next_review_at = values["next_review_at"] or review_due(risk, lookups.active, now)
         new_risks.append(risk)
     Risk.objects.bulk_create(new_risks, batch_size=1000)
+    audit = [
+        audit_entry_of(risk, actor=by, action=AuditAction.CREATED, after=audited(risk)) for risk in new_risks
+    ]
     history += [
         ScoreChange(risk=risk, at=now, by=by, reason=reason, before={}, after=snapshot(risk))
         for risk in new_risks
     ]
     updated_fields = set()
     for risk, changes in plan.updates:
-        before = snapshot(risk)
+        before, audited_before = snapshot(risk), audited(risk)
         for name, value in changes.items():
             setattr(risk, name, value)
         apply_ratings(risk, lookups.matrices[risk.matrix_id])
@@ -297,6 +303,8 @@ def _write(plan: Plan, lookups: Lookups, *, by, reason: str, now: dt.datetime) -
             history.append(ScoreChange(risk=risk, at=now, by=by, reason=reason, before=before, after=after))
         risk.version += 1
         updated_fields |= changes.keys()
+        was, now_is = changed(audited_before, audited(risk))
+        audit.append(audit_entry_of(risk, actor=by, action=AuditAction.UPDATED, before=was, after=now_is))
     if plan.updates:
         updated_fields |= {
             "level",
@@ -312,6 +320,7 @@ def _write(plan: Plan, lookups: Lookups, *, by, reason: str, now: dt.datetime) -
             [risk for risk, _changes in plan.updates], sorted(updated_fields), batch_size=1000
         )
     ScoreChange.objects.bulk_create(history, batch_size=1000)
+    audit_record_many(audit)
 
 
 def import_job_create(*, content: bytes, filename: str, by, dry_run: bool) -> ImportJob:

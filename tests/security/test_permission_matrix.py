@@ -1,0 +1,258 @@
+"""Every API endpoint × every kind of user, with the exact status each gets.
+
+The table is the specification: a new endpoint without a row fails `test_every_endpoint_has_a_row`.
+Each row runs on a fresh world; each kind of user acts inside a savepoint rolled back afterwards,
+so one person's write never changes what the next one meets. A permitted write may still be
+refused for its input (400) or the incident's state (409): what matters is that it got past the
+permission check, and a reader never does.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.views import APIView
+
+from tests.conftest import PASSWORD
+from tests.security.conftest import KINDS
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # as the OpenAPI schema spells it
+    ids: str | None  # the world's key for the {id} of the path
+    expected: tuple[int, int, int, int, int, int]  # in the order of KINDS
+    body: Callable[[dict], dict | list] = field(default=lambda world: {})
+
+    def url(self, world) -> str:
+        if self.ids is None:
+            return self.path
+        placeholder = self.path[self.path.index("{") : self.path.index("}") + 1]
+        return self.path.replace(placeholder, str(world[self.ids]))
+
+
+def reading(world):
+    return {"value": 95, "measured_at": "2026-01-01T00:00:00Z"}
+
+
+ROWS = [
+    # Auth: the token endpoint is public; its answer depends on the credentials, not on who asks.
+    Row(
+        "POST", "/api/v1/auth/token/", None, (200,) * 6, lambda w: {"username": "buyer", "password": PASSWORD}
+    ),
+    Row("POST", "/api/v1/ws-ticket/", None, (401, 201, 201, 201, 201, 201)),
+    # People: everyone signed in reads them (to pick owners and RACI); admins write.
+    Row("GET", "/api/v1/users/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/users/", None, (401, 403, 403, 403, 403, 400)),
+    Row("GET", "/api/v1/users/{id}/", "user", (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/users/me/", None, (401, 200, 200, 200, 200, 200)),
+    Row("PATCH", "/api/v1/users/me/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/teams/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/teams/", None, (401, 403, 403, 403, 403, 400)),
+    Row("GET", "/api/v1/teams/{id}/", "team", (401, 200, 200, 200, 200, 200)),
+    Row("PUT", "/api/v1/teams/{id}/", "team", (401, 403, 403, 403, 403, 400)),
+    Row("PATCH", "/api/v1/teams/{id}/", "team", (401, 403, 403, 403, 403, 200)),
+    # A team named in a playbook's RACI is kept: 409, not a 500.
+    Row("DELETE", "/api/v1/teams/{id}/", "team", (401, 403, 403, 403, 403, 409)),
+    Row("POST", "/api/v1/teams/{id}/members/", "team", (401, 403, 403, 403, 403, 400)),
+    # Notifications: each person's own; someone else's is 404.
+    Row("GET", "/api/v1/notifications/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/notifications/{id}/read/", "notification", (401, 200, 404, 404, 404, 404)),
+    Row("POST", "/api/v1/notifications/read-all/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/notifications/unread-count/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/notification-preferences/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/notification-preferences/{kind}/", "kind", (401, 200, 200, 200, 200, 200)),
+    Row("PATCH", "/api/v1/notification-preferences/{kind}/", "kind", (401, 200, 200, 200, 200, 200)),
+    # The register: everyone signed in reads it; risk officers and admins write it.
+    Row("GET", "/api/v1/risk-matrix/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/risk-categories/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/risks/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/risks/", None, (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/risks/{id}/", "risk", (401, 200, 200, 200, 200, 200)),
+    Row("PUT", "/api/v1/risks/{id}/", "risk", (401, 403, 403, 400, 403, 400)),
+    Row("PATCH", "/api/v1/risks/{id}/", "risk", (401, 403, 403, 200, 403, 200)),
+    Row("DELETE", "/api/v1/risks/{id}/", "risk", (401, 403, 403, 204, 403, 204)),
+    Row("GET", "/api/v1/risks/{id}/actions/", "risk", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/risks/{id}/actions/", "risk", (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/risks/{id}/history/", "risk", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/risks/{id}/rescore/", "risk", (401, 403, 403, 400, 403, 400)),
+    Row("POST", "/api/v1/risks/{id}/review/", "risk", (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/risks/export/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/risks/heatmap/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/risks/import/", None, (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/risk-imports/{id}/", "import", (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/risk-actions/{id}/", "action", (401, 200, 200, 200, 200, 200)),
+    Row("PATCH", "/api/v1/risk-actions/{id}/", "action", (401, 403, 403, 400, 403, 400)),
+    # KRIs: everyone reads; risk officers and admins write; readings also by the KRI's owner.
+    Row("GET", "/api/v1/kris/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/kris/", None, (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/kris/{id}/", "kri", (401, 200, 200, 200, 200, 200)),
+    Row("PUT", "/api/v1/kris/{id}/", "kri", (401, 403, 403, 400, 403, 400)),
+    Row("PATCH", "/api/v1/kris/{id}/", "kri", (401, 403, 403, 200, 403, 200)),
+    Row("GET", "/api/v1/kris/{id}/breaches/", "kri", (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/kris/{id}/readings/", "kri", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/kris/{id}/readings/", "kri", (401, 403, 403, 201, 403, 201), reading),
+    Row(
+        "POST",
+        "/api/v1/kris/readings/",
+        None,
+        (401, 403, 403, 201, 403, 201),
+        lambda w: [{**reading(w), "kri": w["kri"]}],
+    ),
+    Row("POST", "/api/v1/kris/readings/import/", None, (401, 400, 400, 400, 400, 400)),
+    # Playbooks: everyone reads them; risk officers and admins write them.
+    Row("GET", "/api/v1/playbooks/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/playbooks/", None, (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/playbooks/{id}/", "playbook", (401, 200, 200, 200, 200, 200)),
+    Row("PUT", "/api/v1/playbooks/{id}/", "playbook", (401, 403, 403, 400, 403, 400)),
+    Row("PATCH", "/api/v1/playbooks/{id}/", "playbook", (401, 403, 403, 201, 403, 201)),
+    Row("GET", "/api/v1/playbooks/{id}/export/", "playbook", (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/playbooks/{id}/preview/", "playbook", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/playbooks/{id}/publish/", "playbook", (401, 403, 403, 409, 403, 409)),
+    Row("POST", "/api/v1/playbooks/{id}/retire/", "playbook", (401, 403, 403, 200, 403, 200)),
+    Row("POST", "/api/v1/playbooks/import/", None, (401, 403, 403, 400, 403, 400)),
+    Row("POST", "/api/v1/playbooks/validate/", None, (401, 403, 403, 400, 403, 400)),
+    # Incidents: an outsider gets 404 on everything of an incident they are not in.
+    Row("GET", "/api/v1/incidents/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/incidents/", None, (401, 400, 400, 400, 400, 400)),
+    Row("GET", "/api/v1/incidents/{id}/", "incident", (401, 200, 404, 200, 200, 200)),
+    Row("GET", "/api/v1/incidents/{id}/timeline/", "incident", (401, 200, 404, 200, 200, 200)),
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/updates/",
+        "incident",
+        (401, 201, 404, 201, 201, 201),
+        lambda w: {"body": "Backup pool called"},
+    ),
+    # The incident's status and tier are the commander's and admins'.
+    Row("POST", "/api/v1/incidents/{id}/advance-tier/", "incident", (401, 403, 404, 403, 403, 200)),
+    Row("POST", "/api/v1/incidents/{id}/stabilize/", "incident", (401, 403, 404, 403, 403, 200)),
+    Row("POST", "/api/v1/incidents/{id}/resolve/", "incident", (401, 403, 404, 403, 403, 200)),
+    Row("POST", "/api/v1/incidents/{id}/close/", "incident", (401, 403, 404, 403, 403, 409)),
+    Row("POST", "/api/v1/incidents/{id}/reopen/", "incident", (401, 403, 404, 403, 403, 400)),
+    # Tasks: their Responsible and Accountable act, the commander and admins too; readers do not.
+    Row("GET", "/api/v1/tasks/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/tasks/{id}/", "task", (401, 200, 404, 200, 200, 200)),
+    Row("POST", "/api/v1/tasks/{id}/acknowledge/", "task", (401, 200, 404, 403, 403, 200)),
+    Row(
+        "POST",
+        "/api/v1/tasks/{id}/complete/",
+        "task",
+        (401, 200, 404, 403, 403, 200),
+        lambda w: {"note": "done"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/tasks/{id}/skip/",
+        "task",
+        (401, 200, 404, 403, 403, 200),
+        lambda w: {"reason": "moot"},
+    ),
+    Row("POST", "/api/v1/tasks/{id}/reassign/", "task", (401, 400, 404, 403, 403, 400)),
+    # The review of the resolved incident: its viewers read it, its writers (commander, risk
+    # officers, admins) change it, only admins waive it.
+    Row("GET", "/api/v1/incidents/{incident_id}/review/", "resolved", (401, 200, 404, 200, 200, 200)),
+    Row("PATCH", "/api/v1/incidents/{incident_id}/review/", "resolved", (401, 403, 404, 200, 403, 200)),
+    Row(
+        "POST", "/api/v1/incidents/{incident_id}/review/complete/", "resolved", (401, 403, 404, 400, 403, 400)
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{incident_id}/review/follow-ups/",
+        "resolved",
+        (401, 403, 404, 400, 403, 400),
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{incident_id}/review/proposals/",
+        "resolved",
+        (401, 403, 404, 400, 403, 400),
+    ),
+    Row("POST", "/api/v1/incidents/{incident_id}/review/waive/", "resolved", (401, 403, 404, 403, 403, 400)),
+    Row("GET", "/api/v1/follow-ups/", None, (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/follow-ups/{id}/", "follow_up", (401, 200, 404, 200, 200, 200)),
+    Row("POST", "/api/v1/follow-ups/{id}/complete/", "follow_up", (401, 403, 404, 200, 403, 200)),
+    # The audit log: administrators only.
+    Row("GET", "/api/v1/audit-log/", None, (401, 403, 403, 403, 403, 200)),
+    Row("GET", "/api/v1/audit-log/{id}/", "audit_entry", (401, 403, 403, 403, 403, 200)),
+    # Analytics cover every incident: only those who see every incident.
+    Row("GET", "/api/v1/analytics/", None, (401, 403, 403, 200, 200, 200)),
+]
+
+
+def schema_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {(method.upper(), path) for path, operations in schema["paths"].items() for method in operations}
+
+
+def api_routes(patterns=None, prefix="") -> list[tuple[str, object]]:
+    """Every route of the URL resolver under api/, with its view."""
+    routes = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            routes += api_routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
+            routes.append((route, pattern.callback))
+    return routes
+
+
+def test_every_endpoint_has_a_row():
+    rows = {(row.method, row.path) for row in ROWS}
+    assert len(rows) == len(ROWS), "a row is listed twice"
+    assert schema_operations() - rows == set(), "endpoints without a row in the permission matrix"
+    assert rows - schema_operations() == set(), "rows for endpoints that no longer exist"
+
+
+def test_every_api_route_is_a_documented_endpoint():
+    """A plain Django view under api/v1/ would escape the schema, and with it the matrix."""
+    undocumented = [
+        route for route, view in api_routes() if not issubclass(getattr(view, "cls", object), APIView)
+    ]
+    assert undocumented == []
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.path}")
+def test_permission_matrix(row, world, api):
+    observed = {}
+    for kind in KINDS:
+        api.credentials()
+        if world["users"][kind] is not None:
+            api.as_user(world["users"][kind])
+        with transaction.atomic():
+            response = api.generic(row.method, row.url(world), **request_body(row.body(world)))
+            transaction.set_rollback(True)
+        observed[kind] = response.status_code
+    assert observed == dict(zip(KINDS, row.expected, strict=True))
+
+
+def request_body(body) -> dict:
+    import json
+
+    return {"data": json.dumps(body), "content_type": "application/json"}
+
+
+def listed(api, path) -> set[int]:
+    body = api.get(path).json()
+    return {item["id"] for item in body.get("results", body)}
+
+
+@pytest.mark.parametrize(
+    ("path", "sees_both_incidents"),
+    [
+        ("/api/v1/incidents/", {"insider", "risk_officer", "executive", "admin"}),
+        ("/api/v1/tasks/", {"insider", "risk_officer", "executive", "admin"}),
+        ("/api/v1/follow-ups/", {"insider", "risk_officer", "executive", "admin"}),
+    ],
+)
+def test_lists_hold_only_the_incidents_a_person_sees(path, sees_both_incidents, world, api):
+    """Who is doing what in an incident is not listed to a responder outside its RACI."""
+    everything = listed(api.as_user(world["users"]["admin"]), path)
+    assert everything, "the world has something to list"
+    for kind in KINDS[1:]:
+        seen = listed(api.as_user(world["users"][kind]), path)
+        assert seen == (everything if kind in sees_both_incidents else set()), kind
