@@ -61,11 +61,18 @@ def options():
 class Connection:
     """One keep-alive HTTP/1.1 connection (the cheapest client there is, so the servers get the CPU)."""
 
+    # Uvicorn closes a connection idle for 5 s; a browser opens a new one rather than race that.
+    IDLE_SECONDS = 4
+
     def __init__(self, port: int):
         self.port = port
         self.reader = self.writer = None
+        self.used_at = 0.0
 
     async def request(self, method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, bytes]:
+        if self.writer is not None and time.monotonic() - self.used_at > self.IDLE_SECONDS:
+            self.writer.close()
+            self.writer = None
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
@@ -82,6 +89,7 @@ class Connection:
             while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
                 content += (await self.reader.readexactly(size + 2))[:-2]
             await self.reader.readuntil(b"\r\n")
+        self.used_at = time.monotonic()
         if fields.get("connection") == "close":
             self.writer.close()
             self.reader = self.writer = None
