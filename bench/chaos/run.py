@@ -76,15 +76,13 @@ class Http:
             self.answers.append((time.monotonic(), path, status))
         return status, data
 
-    def server_errors(self, window) -> tuple[int, int, int]:
-        """(answers, 5xx inside the window, 5xx outside it)."""
-        inside = outside = 0
-        for at, _, status in self.answers:
+    def server_errors(self, window) -> tuple[int, Counter, Counter]:
+        """(answers, 5xx inside the window by kind of request, 5xx outside it by kind)."""
+        inside, outside = Counter(), Counter()
+        for at, path, status in self.answers:
             if status >= 500:
-                if window[0] <= at <= window[1]:
-                    inside += 1
-                else:
-                    outside += 1
+                kind = "/".join("{id}" if part.isdigit() else part for part in path.split("/")[3:])
+                (inside if window[0] <= at <= window[1] else outside)[kind] += 1
         return len(self.answers), inside, outside
 
 
@@ -369,12 +367,12 @@ def bench(var: Path, redis) -> int:
     )
     answers, inside, outside = http.server_errors(window)
     print(
-        f"  HTTP: {answers} answers; 5xx inside the outage window ({window[1] - window[0]:.1f} s) {inside}, "
-        f"outside it {outside}"
+        f"  HTTP: {answers} answers; 5xx inside the outage window ({window[1] - window[0]:.1f} s) "
+        f"{sum(inside.values())} {dict(inside)}, outside it {sum(outside.values())} {dict(outside)}"
     )
     print(f"  processes restarted by the supervisor: {stack.restarts}")
     print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
-    ok = timers["duplicates"] == 0 and timers["misses"] == 0 and complete == len(followers) and outside == 0
+    ok = timers["duplicates"] == 0 and timers["misses"] == 0 and complete == len(followers) and not outside
     return 0 if ok else 1
 
 
