@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
 os.environ.setdefault("RISKOPS_VAR_DIR", tempfile.mkdtemp(prefix="bench-api-"))
-# Connections kept between requests, as a production deployment would.
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+# No persistent connections: under ASGI each request's thread would keep one open until the
+# database refuses more ("too many clients"), as Django's documentation warns.
+os.environ["DATABASE_CONN_MAX_AGE"] = "0"
 
 RISKS = 10_000
 INCIDENTS, LIVE_INCIDENTS, STEPS = 1_000, 60, 20
