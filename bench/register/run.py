@@ -60,41 +60,17 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
+    from bench.register.register_file import register_csv
     from people.models import Role
     from people.services import user_create
     from risks.importing import import_register
-    from risks.spreadsheet import COLUMNS
 
     officer = user_create(username="bench-officer", password="Correct-Horse-42", role=Role.RISK_OFFICER)
     owners = [
         user_create(username=f"owner{n}", password="Correct-Horse-42", role=Role.RESPONDER).username
         for n in range(20)
     ]
-    categories = [
-        "strategic",
-        "operational",
-        "financial",
-        "compliance",
-        "market",
-        "supply-chain",
-        "technology",
-    ]
-    lines = [",".join(COLUMNS)]
-    for n in range(RISKS):
-        row = {
-            "title": f"Risk {n} supplier and cash-flow scenario",
-            "cause": "cause",
-            "event": "event",
-            "consequence": "consequence",
-            "category": categories[n % len(categories)],
-            "owner": owners[n % len(owners)],
-            "likelihood": str(n % 5 + 1),
-            "impact": str(n // 5 % 5 + 1),
-            "residual_likelihood": str(max(1, n % 5)),
-            "residual_impact": str(max(1, n // 5 % 5)),
-        }
-        lines.append(",".join(row.get(column, "") for column in COLUMNS))
-    content = ("\n".join(lines) + "\n").encode()
+    content = register_csv(owners, RISKS)
 
     start = time.perf_counter()
     report = import_register(content=content, filename="bench.csv", by=officer)
