@@ -153,7 +153,10 @@
   // Live validation: the server's rules, the server's messages, next to the fields.
   let timer = null;
   let lastErrors = {};
+  // Checks can overlap and answer out of order: only the answer to the latest one is shown.
+  let latestCheck = 0;
   function changed() {
+    latestCheck += 1;
     clearTimeout(timer);
     setStatus(text.checking, "");
     timer = setTimeout(validate, 300);
@@ -175,8 +178,9 @@
     return { ok: response.ok, status: response.status, payload };
   }
   async function validate() {
+    const check = ++latestCheck;
     const result = await send("POST", "/api/v1/playbooks/validate/", spec);
-    showErrors(result.ok ? {} : result.payload);
+    if (check === latestCheck) showErrors(result.ok ? {} : result.payload);
     return result.ok;
   }
   function flatten(errors, prefix, out) {
@@ -249,6 +253,8 @@
     rebuild();
   });
   root.querySelectorAll("[data-field]").forEach((node) => {
+    // Whatever was typed before this script ran is kept, not wiped.
+    if (node.value && !spec[node.dataset.field]) spec[node.dataset.field] = node.value;
     node.value = spec[node.dataset.field] || "";
     node.addEventListener("input", () => { spec[node.dataset.field] = node.value; changed(); });
   });

@@ -74,6 +74,7 @@ def test_a_risk_officer_writes_publishes_and_uses_the_supply_chain_plan(
     page.goto(f"{live_server.url}/playbooks/")
     page.screenshot(path=screenshot_dir / f"walkthrough-library-{shot}", full_page=True)
     page.click('a[href="/playbooks/new/"]')
+    page.wait_for_load_state()  # the editor's script has run
     page.fill('[data-field="name"]', "供应链中断三级响应 · Supply-chain break three-level response")
     page.fill('[data-field="category"]', "supply-chain")
     assert page.locator("[data-tiers] tr").count() == 3  # T1 0–6 h, T2 6–48 h, T3 48 h+
