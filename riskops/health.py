@@ -68,12 +68,21 @@ CHECKS = {
 }
 
 
-def system_health() -> dict[str, str]:
-    """Each component's state: "ok", or what is wrong with it."""
+# A check whose prerequisite is down is not run: its state is unknown, for this reason.
+UNKNOWN_WHEN_DOWN = {
+    "worker": ("redis", "unknown: redis is down"),
+    "beat": ("redis", "unknown: redis is down"),
+    "migrations": ("database", "unknown: the database is down"),
+}
+
+
+def run_checks(checks: dict) -> dict[str, str]:
+    """Each check's state, in order: "ok", or what is wrong with it."""
     results = {}
-    for name, check in CHECKS.items():
-        if name in {"worker", "beat"} and results.get("redis") != "ok":
-            results[name] = "unknown: redis is down"
+    for name, check in checks.items():
+        prerequisite, unknown = UNKNOWN_WHEN_DOWN.get(name, (None, ""))
+        if prerequisite and results.get(prerequisite) != "ok":
+            results[name] = unknown
             continue
         try:
             check()
@@ -82,6 +91,11 @@ def system_health() -> dict[str, str]:
         else:
             results[name] = "ok"
     return results
+
+
+def system_health() -> dict[str, str]:
+    """Each component's state: "ok", or what is wrong with it."""
+    return run_checks(CHECKS)
 
 
 READINESS_CHECKS = {"database": check_database, "migrations": check_migrations, "redis": check_redis}
@@ -89,22 +103,7 @@ READINESS_CHECKS = {"database": check_database, "migrations": check_migrations, 
 
 def readiness() -> dict[str, str]:
     """What a load balancer asks before sending traffic to this process."""
-    results = {}
-    for name, check in (
-        ("database", check_database),
-        ("migrations", check_migrations),
-        ("redis", check_redis),
-    ):
-        if name == "migrations" and results["database"] != "ok":
-            results[name] = "unknown: the database is down"
-            continue
-        try:
-            check()
-        except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
-            results[name] = f"down: {error}"
-        else:
-            results[name] = "ok"
-    return results
+    return run_checks(READINESS_CHECKS)
 
 
 def record_beat_tick() -> None:
