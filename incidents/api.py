@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from incidents import selectors, services
@@ -30,17 +31,19 @@ class IncidentViewSet(
             return selectors.incident_list(
                 user=self.request.user, status=self.request.query_params.get("status") or None
             )
-        return selectors.incident_list(user=self.request.user).prefetch_related("tasks")
+        return selectors.incidents_visible_to(self.request.user)  # the actions need no more to check
 
     def get_serializer_class(self):
         return IncidentSerializer if self.action == "list" else IncidentDetailSerializer
 
     def detail_response(self, incident_id, status_code=status.HTTP_200_OK):
-        incident = selectors.incident_detail(user=self.request.user, incident_id=incident_id)
+        incident = get_object_or_404(
+            selectors.incidents_as_in_contract(user=self.request.user), pk=incident_id
+        )
         return Response(IncidentDetailSerializer(incident).data, status=status_code)
 
     def retrieve(self, request, pk=None):
-        return self.detail_response(self.get_object().pk)
+        return self.detail_response(pk)
 
     @extend_schema(request=DeclareSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):

@@ -94,7 +94,7 @@ class Task(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["incident", "tier__starts_after", "step__order"]
+        ordering = ["incident_id", "tier__starts_after", "step__order"]
         indexes = [models.Index(fields=["incident", "state"])]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -114,7 +114,7 @@ class TaskAssignment(models.Model):
     )
 
     class Meta:
-        ordering = ["task", "role", "pk"]
+        ordering = ["task_id", "role", "pk"]
         indexes = [models.Index(fields=["team"]), models.Index(fields=["user"])]
         constraints = [
             models.CheckConstraint(
@@ -177,7 +177,7 @@ class TimelineEntry(models.Model):
     data = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["incident", "seq"]
+        ordering = ["incident_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="unique_timeline_seq")]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")

@@ -14,6 +14,7 @@ from incidents.models import (
 )
 from incidents.transitions import LIVE_STATUSES
 from playbooks.models import RaciRole
+from risks.models import Risk
 
 
 def involving(user, *, roles=None) -> Q:
@@ -40,10 +41,12 @@ def with_next_tier_at(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     return incidents.annotate(next_tier_at=Subquery(next_tier.values("due_at")[:1]))
 
 
-def tasks_with_raci() -> QuerySet[Task]:
-    return Task.objects.select_related("tier", "step").prefetch_related(
-        Prefetch("assignments", queryset=TaskAssignment.objects.select_related("team", "user"))
-    )
+def tasks_with_raci(*, names: bool = False) -> QuerySet[Task]:
+    """Tasks with their tier and RACI; `names` loads each party's team or person too (for pages)."""
+    assignments = TaskAssignment.objects.all()
+    if names:
+        assignments = assignments.select_related("team", "user")
+    return Task.objects.select_related("tier").prefetch_related(Prefetch("assignments", queryset=assignments))
 
 
 def incident_list(*, user, status: str | None = None, drill: bool | None = None) -> QuerySet[Incident]:
@@ -59,13 +62,21 @@ def incident_list(*, user, status: str | None = None, drill: bool | None = None)
     return incidents.alias(live=live_first).order_by("-live", "-declared_at")
 
 
-def incident_detail(*, user, incident_id: int) -> Incident:
-    """One visible incident with its tasks and their RACI; Incident.DoesNotExist otherwise."""
-    return (
-        incident_list(user=user)
-        .prefetch_related(Prefetch("tasks", queryset=tasks_with_raci()))
-        .get(pk=incident_id)
+def incidents_with_tasks(*, user, names: bool = False) -> QuerySet[Incident]:
+    """Visible incidents, each with its tasks and their RACI (see `tasks_with_raci`)."""
+    return incident_list(user=user).prefetch_related(Prefetch("tasks", queryset=tasks_with_raci(names=names)))
+
+
+def incidents_as_in_contract(*, user) -> QuerySet[Incident]:
+    """Visible incidents with all that GET /api/v1/incidents/{id}/ shows: tasks, RACI, risk ids."""
+    return incidents_with_tasks(user=user).prefetch_related(
+        Prefetch("risks", queryset=Risk.objects.only("pk"))
     )
+
+
+def incident_detail(*, user, incident_id: int, names: bool = False) -> Incident:
+    """One visible incident with its tasks and their RACI; Incident.DoesNotExist otherwise."""
+    return incidents_with_tasks(user=user, names=names).get(pk=incident_id)
 
 
 def incident_timeline(*, incident: Incident, since: int = 0) -> QuerySet[TimelineEntry]:

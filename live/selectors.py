@@ -7,7 +7,12 @@ from django.db.models.functions import Coalesce
 
 from incidents.events import encode, event_from_entry
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
-from incidents.selectors import incident_detail, incidents_visible_to, tasks_with_raci, with_next_tier_at
+from incidents.selectors import (
+    incidents_as_in_contract,
+    incidents_visible_to,
+    tasks_with_raci,
+    with_next_tier_at,
+)
 from incidents.serializers import IncidentDetailSerializer, TaskSerializer
 from incidents.transitions import LIVE_STATUSES
 from people.models import Membership, Team, User
@@ -105,7 +110,7 @@ def team_snapshot(*, team_id: int, now: dt.datetime) -> dict:
 
 def incident_snapshot(*, user: User, incident_id: int) -> tuple[int, dict]:
     """The incident's last timeline seq and its current state (as GET /api/v1/incidents/{id}/)."""
-    incident = incident_detail(user=user, incident_id=incident_id)
+    incident = incidents_as_in_contract(user=user).get(pk=incident_id)
     return incident.last_seq, IncidentDetailSerializer(incident).data
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -36,8 +37,15 @@ def late_drill(playbook, cast):
 def elsewhere(function, *args, **kwargs):
     """Runs a change in another thread: Playwright keeps an event loop in this one, and a change
     publishes its event with async_to_sync, which refuses to run beside a loop."""
+
+    def run():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()  # back to the pool: a thread's connection is not returned when it ends
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(function, *args, **kwargs).result()
+        return pool.submit(run).result()
 
 
 def row(page, incident):
