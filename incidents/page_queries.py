@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from incidents import selectors
-from incidents.models import Incident, Task, TimelineEntry
+from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
 from people.models import Team, User
-from playbooks.models import Playbook, PlaybookStatus, Tier
+from playbooks.models import Playbook, PlaybookStatus, RaciRole, Tier
 
 TIMELINE_LENGTH = 200
 
@@ -32,13 +32,29 @@ class WarRoom:
 
 def war_room(*, user, incident_id: int) -> WarRoom:
     """The incident, its tiers as columns of tasks (with RACI); Incident.DoesNotExist if not visible."""
-    incident = selectors.incident_detail(user=user, incident_id=incident_id)
+    incident = selectors.incident_detail(user=user, incident_id=incident_id, names=True)
     tiers = list(Tier.objects.filter(playbook_id=incident.playbook_id).order_by("starts_after"))
     columns = {tier.pk: TierColumn(tier=tier) for tier in tiers}
     tasks = list(incident.tasks.all())
     for task in tasks:
         columns[task.tier_id].tasks.append(task)
     return WarRoom(incident=incident, columns=list(columns.values()), tasks_by_id={t.pk: t for t in tasks})
+
+
+@dataclass
+class RaciRow:
+    role: str
+    letter: str
+    label: str
+    assignments: list[TaskAssignment]
+
+
+def raci_rows(task: Task) -> list[RaciRow]:
+    """The task's parties as the card shows them: R, A, C and I in that order, each with its own."""
+    rows = {role: RaciRow(role, role[0].upper(), label, []) for role, label in RaciRole.choices}
+    for assignment in task.assignments.all():
+        rows[assignment.role].assignments.append(assignment)
+    return list(rows.values())
 
 
 def timeline_newest_first(*, incident: Incident, tasks_by_id: dict[int, Task]) -> list[TimelineEntry]:

@@ -60,6 +60,7 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
         raise Http404 from error
     incident = room.incident
     for task in room.tasks_by_id.values():
+        task.raci = page_queries.raci_rows(task)
         task.moves = TASK_TRANSITIONS[task.state]
         task.may_work = selectors.may_work_on(person, task)
         task.may_reassign = task.state not in {TaskState.DONE, TaskState.SKIPPED} and selectors.may_reassign(
@@ -73,7 +74,6 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
         "incident_moves": INCIDENT_TRANSITIONS[incident.status],
         "has_next_tier": any(column.tier.starts_after > current for column in room.columns),
         "is_live": incident.status in LIVE_STATUSES,
-        "parties": {"teams": list(page_queries.teams()), "people": list(page_queries.active_people())},
     }
     if with_timeline:
         context["timeline"] = page_queries.timeline_newest_first(
@@ -85,6 +85,14 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
 def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
     context = _war_room_context(request, incident_id)
     context.update(error=error, failed_task=failed_task)
+    if context["may_command"] or any(
+        task.may_reassign for column in context["columns"] for task in column.tasks
+    ):
+        # The reassign forms' choices, once for the page (its script fills each form when opened).
+        context["parties"] = {
+            "teams": list(page_queries.teams()),
+            "people": list(page_queries.active_people()),
+        }
     return render(request, "incidents/war_room.html", context, status=status)
 
 

@@ -88,3 +88,33 @@ def test_my_tasks_with_countdowns_and_quick_actions(
     page.locator("li.my-task button[name=acknowledge]").click()
     page.wait_for_url(f"{live_server.url}/incidents/mine/")
     expect(page.locator("li.my-task.state-acknowledged")).to_have_count(1)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_reassign_a_task_to_another_team_from_the_war_room(
+    signed_in_page, live_server, screenshot_dir, cast, incident, language
+):
+    """The page carries the teams and people once; a reassign form gets them when it is opened."""
+    commander = cast["commander"]
+    commander.language = language
+    commander.save()
+    task = incident.tasks.get(state=TaskState.OPEN)
+
+    page = signed_in_page(commander)
+    page.goto(f"{live_server.url}/incidents/{incident.pk}/")
+    card = page.locator(f"#task-{task.pk}")
+    reassign = card.locator("form", has=page.locator("button[name=reassign]"))
+    responsible = reassign.locator("select[name=responsible]")
+    expect(responsible.locator("option")).to_have_count(1)  # "(no change)", until the form opens
+    card.locator("summary[data-action=reassign]").click()
+    teams, people = 2, len(cast) - 2
+    expect(responsible.locator("option")).to_have_count(1 + teams + people)
+    responsible.select_option(f"team:{cast['pr'].pk}")
+    reassign.locator("input[name=reason]").fill("PR owns it now · 公关部接手")
+    page.screenshot(path=screenshot_dir / f"incident-reassign-{language}.png", full_page=True)
+    reassign.locator("button[name=reassign]").click()
+    page.wait_for_load_state()
+
+    expect(page.locator(f"#task-{task.pk} .raci-responsible")).to_have_text(re.compile(r"PR"))
+    assert list(task.assignments.filter(role="responsible").values_list("team__slug", flat=True)) == ["pr"]
+    expect(page.locator(".timeline")).to_contain_text("PR owns it now")
