@@ -326,6 +326,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes tells every successful sign-in at INFO; lockouts and failures stay (WARNING).
+        "axes": {"level": "WARNING"},
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -85,4 +85,5 @@ def test_a_timer_fired_by_a_worker_logs_the_declaring_request_and_the_incident(s
     assert wait_until(fired_lines, timeout=60), stack.log("worker")[-3000:]
     line = fired_lines()[0]
     assert (line["request_id"], line["incident_id"]) == ("declare-42", incident.pk)
-    assert line["kind"] == "escalation" and line["level"] in {1, 2, 3}
+    assert line["timers"] and set(line["timers"]) <= set(incident.timers.values_list("pk", flat=True))
+    assert "fired" in line["message"] and "late" in line["message"]  # one line per batch
