@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_WHYS = 5
 
 
 class ReviewStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("review status", "Open")
     COMPLETED = "completed", _("Completed")
     WAIVED = "waived", _("Waived")
 
@@ -102,7 +103,7 @@ class PlaybookProposal(models.Model):
 
 
 class FollowUpState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up state", "Open")
     DONE = "done", _("Done")
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import Role
 
@@ -25,7 +26,7 @@ ITEMS = [
     NavItem("my-tasks", _("My tasks"), frozenset({Role.RESPONDER, Role.RISK_OFFICER, Role.ADMIN})),
     NavItem("risk-list", _("Risk register")),
     NavItem("heatmap", _("Heat map")),
-    NavItem("kri-list", _("Key risk indicators")),
+    NavItem("kri-list", pgettext_lazy("navigation", "KRIs")),  # short, so the bar fits on one line
     NavItem("playbook-list", _("Playbooks")),
     NavItem("analytics", _("Analytics"), frozenset({Role.EXECUTIVE, Role.ADMIN, Role.RISK_OFFICER})),
     NavItem("api-docs", _("API")),
