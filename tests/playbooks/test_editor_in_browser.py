@@ -63,3 +63,33 @@ def test_write_see_an_error_fix_it_and_publish(
     page.goto(f"{live_server.url}/playbooks/{playbook.pk}/preview/?clock_rate=60")
     page.screenshot(path=screenshot_dir / "playbook-preview-zh.png", full_page=True)
     assert Playbook.objects.count() == 1  # the unsaved second draft wrote nothing
+
+
+def test_a_slow_answer_to_an_earlier_check_does_not_bring_its_error_back(
+    signed_in_page, risk_officer, team, lead, live_server
+):
+    """Checks can answer out of order; only the answer to the latest one is shown."""
+    page = signed_in_page(risk_officer)
+    held = []  # checks of the draft with the error, answered only once the fixed one has been
+
+    def hold_the_wrong_draft(route):
+        if "PT8H" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/playbooks/validate/", hold_the_wrong_draft)
+    page.goto(f"{live_server.url}/playbooks/new/")
+    page.fill('[data-field="name"]', "Supply-chain break")
+    with page.expect_request(lambda request: "PT8H" in (request.post_data or "")):
+        write_first_step(page, team, lead, due_after="PT8H")
+    page.fill('[data-path="steps.0.due_after"]', "PT2H")
+    page.get_by_text("No problems found.").first.wait_for()
+    assert held, "the check of the wrong draft was sent"
+
+    for route in held:
+        with page.expect_response("**/api/v1/playbooks/validate/"):
+            route.continue_()
+    page.evaluate("() => new Promise((done) => setTimeout(done, 200))")  # its answer is handled
+    assert page.locator('[data-error="steps.0.due_after"]').inner_text() == ""
+    assert page.get_by_text("No problems found.").first.is_visible()
