@@ -1,5 +1,8 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
@@ -73,7 +76,19 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
 def server_error(request):
+    """500; but 503 with Retry-After when the database could not be reached (an outage, not a bug)."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        detail = _("The database cannot be reached. Try again in a few seconds.")
+        if _is_api(request):
+            response = JsonResponse({"detail": detail}, status=503)
+        else:
+            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
     if _is_api(request):
         return JsonResponse({"detail": _("A server error occurred.")}, status=500)
     return defaults.server_error(request)
