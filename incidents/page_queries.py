@@ -32,7 +32,7 @@ class WarRoom:
 
 def war_room(*, user, incident_id: int) -> WarRoom:
     """The incident, its tiers as columns of tasks (with RACI); Incident.DoesNotExist if not visible."""
-    incident = selectors.incident_detail(user=user, incident_id=incident_id, names=True)
+    incident = selectors.incidents_with_tasks(user=user, names=True).get(pk=incident_id)
     tiers = list(Tier.objects.filter(playbook_id=incident.playbook_id).order_by("starts_after"))
     columns = {tier.pk: TierColumn(tier=tier) for tier in tiers}
     tasks = list(incident.tasks.all())

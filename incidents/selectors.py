@@ -74,11 +74,6 @@ def incidents_as_in_contract(*, user) -> QuerySet[Incident]:
     )
 
 
-def incident_detail(*, user, incident_id: int, names: bool = False) -> Incident:
-    """One visible incident with its tasks and their RACI; Incident.DoesNotExist otherwise."""
-    return incidents_with_tasks(user=user, names=names).get(pk=incident_id)
-
-
 def incident_timeline(*, incident: Incident, since: int = 0) -> QuerySet[TimelineEntry]:
     return incident.timeline.filter(seq__gt=since).order_by("seq")
 

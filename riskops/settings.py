@@ -147,7 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that worker processes started by tests see the test database;
     # one per test run, so that two runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-elif DATABASE_POOL_SIZE := int(os.environ.get("DATABASE_POOL_SIZE", "4")):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    DATABASE_POOL_SIZE := int(os.environ.get("DATABASE_POOL_SIZE", "4"))
+):
     # PostgreSQL: each process keeps a pool of open connections (psycopg_pool), so a request does
     # not pay for a new connection, and a process never holds more than DATABASE_POOL_SIZE.
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not as well

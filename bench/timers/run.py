@@ -3,7 +3,7 @@
     .venv/bin/python bench/timers/run.py              # SQLite (a file of its own under var/)
     .venv/bin/python bench/timers/run.py --kill       # ... and SIGKILL one worker mid-run
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/riskops_bench_timers .venv/bin/python bench/timers/run.py
-                                                       # (the database must exist: createdb riskops_bench_timers)
+    (on PostgreSQL the database must exist: createdb riskops_bench_timers)
 
 It builds a fresh database, declares incidents, puts TIMERS escalation timers on their tasks
 due evenly over WINDOW seconds, starts a private redis-server, Celery beat and 2 workers, waits,
