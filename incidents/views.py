@@ -85,9 +85,7 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
 def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
     context = _war_room_context(request, incident_id)
     context.update(error=error, failed_task=failed_task)
-    if context["may_command"] or any(
-        task.may_reassign for column in context["columns"] for task in column.tasks
-    ):
+    if any(task.may_reassign for column in context["columns"] for task in column.tasks):
         # The reassign forms' choices, once for the page (its script fills each form when opened).
         context["parties"] = {
             "teams": list(page_queries.teams()),
