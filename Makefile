@@ -4,28 +4,42 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint venv translations clean
+.PHONY: run test lint venv dev translations browser clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+
+# What serving the app needs (make run), and on top of it the test tools (make test).
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
 venv: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
 
 translations: venv
 	$(PY) manage.py compile_translations
 
+# Chromium and CJK fonts for the browser tests: installed where possible, else one line says what to do.
+export PYTEST_ARGS
+browser:
+	@sh tests/browser_prerequisites.sh
+
 run: venv translations
 	PORT=$(PORT) $(PY) -m riskops.launcher
 
-lint: venv
+lint: dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint translations
+test: lint translations browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
