@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from people.models import Role
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,17 @@ def test_check_deploy_is_clean_under_the_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", RISKOPS_PRODUCTION="1", DJANGO_ALLOWED_HOSTS="riskops.example.com")
     assert result.returncode != 0 and "RISKOPS_PRODUCTION=1 needs DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_project_hashes_passwords_with_django_s_pbkdf2_not_the_suite_s_fast_hasher():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.contrib.auth.hashers import make_password; print(make_password('x'))",
+    )
+    algorithm, iterations, _salt, _hash = result.stdout.splitlines()[-1].split("$")
+    assert (algorithm, int(iterations)) == ("pbkdf2_sha256", 1_000_000), result.stderr
 
 
 def test_failed_and_successful_sign_ins_leave_no_password_or_token_in_the_logs(api, make_user, caplog):
