@@ -1,5 +1,6 @@
 """People, their roles, and the teams they belong to."""
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -16,8 +17,14 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA zone names installed here: read from disk once per process (about 40 ms each time)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 

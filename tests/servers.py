@@ -16,7 +16,7 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 from riskops.embedded_redis import free_port
-from tests.incidents.stack import BASE_DIR, test_database_url
+from tests.processes import BASE_DIR, test_database_url
 
 APPLICATION = "riskops.asgi:application"
 

@@ -150,7 +150,7 @@ def build(args):
     from playbooks.services import playbook_create, playbook_publish
     from risks.importing import import_register
     from risks.models import Risk
-    from tests.incidents.conftest import three_tier_spec
+    from tests.factories import three_tier_spec
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in
     started = time.monotonic()
@@ -332,7 +332,7 @@ def bench(args, var: Path) -> int:
     from django.test.utils import get_runner, setup_test_environment
 
     from bench.push.run import cpu_seconds
-    from tests.live.servers import AsgiServer
+    from tests.servers import AsgiServer
 
     setup_test_environment()
     runner = get_runner(settings)(verbosity=0, interactive=False)  # a test database left over is replaced

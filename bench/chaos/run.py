@@ -217,9 +217,9 @@ def bench(var: Path, redis) -> int:
     from people.models import Membership, Role, Team
     from people.services import user_create
     from playbooks.services import playbook_create, playbook_publish
-    from tests.incidents.conftest import three_tier_spec
-    from tests.incidents.stack import Stack, wait_until
-    from tests.live.servers import AsgiServer, Script, declare_drill
+    from tests.factories import three_tier_spec
+    from tests.processes import Stack, wait_until
+    from tests.servers import AsgiServer, Script, declare_drill
 
     setup_test_environment()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in

@@ -141,7 +141,7 @@ def layer_trial(args) -> None:
     from playbooks.services import playbook_create, playbook_publish
     from riskops.broadcast import broadcaster
     from riskops.embedded_redis import free_port
-    from tests.incidents.conftest import three_tier_spec
+    from tests.factories import three_tier_spec
 
     call_command("migrate", verbosity=0)
     if connection.vendor != "sqlite":

@@ -1,13 +1,11 @@
-# ruff: noqa: F811 - fixtures shared with the incident tests
 import datetime as dt
 
 import pytest
 
 from incidents import services
 from incidents.models import Timer, TimerKind
-from tests.incidents.conftest import cast, playbook, three_tier_spec  # noqa: F401
+from tests.factories import H
 
-H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
 D = dt.timedelta(days=1)
 T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)

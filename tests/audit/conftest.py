@@ -1,9 +1,6 @@
-# ruff: noqa: F401 - fixtures shared with the register and incident tests
 import pytest
 
 from people.models import Role, User
-from tests.incidents.conftest import cast
-from tests.risks.conftest import make_risk, matrix
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from django.test import Client
 from audit.models import AppendOnly, AuditEntry
 from people.models import Role, Team
 from playbooks.services import playbook_create, playbook_publish, playbook_update
-from tests.conftest import PASSWORD
-from tests.incidents.conftest import three_tier_spec
+from tests.factories import PASSWORD, three_tier_spec
 
 pytestmark = pytest.mark.django_db
 

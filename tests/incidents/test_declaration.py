@@ -5,7 +5,7 @@ from incidents import services
 from incidents.models import Incident, TaskState, TimelineEntry, Timer, TimerKind, TimerState
 from notifications.models import Notification
 from playbooks.services import playbook_create, playbook_publish
-from tests.incidents.conftest import H, three_tier_spec
+from tests.factories import H, three_tier_spec
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ worker and beat: its hours become seconds, so the whole plan plays out in under 
 The crisis lead declares the drill on the page; tier 1's first task (due after 30 min,
 escalating every 30 min) falls due at 0.5 s and escalates at 1 s and 1.5 s; tier 2 starts at
 6 s and tier 3 at 48 s. The war room, reloaded as a person would, shows each of these, and the
-chief executive finds the level-3 escalation in their inbox, in Chinese.
+chief executive finds the level-3 escalation in their inbox, in Chinese. This is the suite's one
+real-time run through a whole plan.
 """
 
 import re
@@ -19,8 +20,8 @@ from people import demo as demo_people
 from people.models import User
 from playbooks import demo as demo_playbooks
 from playbooks.models import Playbook
-from tests.conftest import PASSWORD
-from tests.incidents.stack import wait_until
+from tests.factories import PASSWORD
+from tests.processes import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from incidents import services
 from incidents.models import Incident, IncidentStatus, TaskState, TimelineEntry
 from playbooks.services import playbook_create, playbook_publish
-from tests.incidents.conftest import three_tier_spec
+from tests.factories import three_tier_spec
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import close_old_connections
 from incidents import services
 from incidents.models import IncidentStatus, TaskState, TimelineEntry, Timer, TimerKind, TimerState
 from reviews.services import review_waive
-from tests.incidents.conftest import H
+from tests.factories import H
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from incidents import services
 from incidents.models import TaskState, TimelineEntry, Timer, TimerKind, TimerState
 from notifications.models import Notification
-from tests.incidents.conftest import H
+from tests.factories import H
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_a_batch_costs_the_same_queries_however_many_timers_it_holds(cast, decla
     from django.test.utils import CaptureQueriesContext
 
     from playbooks.services import playbook_create, playbook_publish
-    from tests.incidents.conftest import three_tier_spec
+    from tests.factories import three_tier_spec
 
     def queries_to_fire_level_one(extra_steps: int) -> int:
         spec = {**three_tier_spec(cast, extra_steps_in_t1=extra_steps), "name": f"Plan with {extra_steps}"}

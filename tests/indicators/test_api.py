@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from indicators.models import KRI, Breach, Reading
 from people.models import Role
-from tests.indicators.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", Role.RESPONDER, Role.EXECUTIVE, Role.RISK_OFFICER, Role.ADMIN, "kri owner"]

@@ -7,7 +7,7 @@ import pytest
 from incidents.models import Incident
 from indicators.models import Breach, Reading
 from notifications.models import Notification
-from tests.indicators.conftest import NOW, WEEK
+from tests.factories import NOW, WEEK
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)

@@ -10,7 +10,7 @@ from incidents.models import Incident
 from indicators import services
 from indicators.models import Breach, Reading
 from notifications.models import Notification
-from tests.indicators.conftest import NOW
+from tests.factories import NOW
 
 DAY = dt.timedelta(days=1)
 

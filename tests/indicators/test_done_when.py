@@ -14,8 +14,7 @@ from people.models import User
 from playbooks.models import PlaybookStatus
 from reviews.models import PlaybookProposal, ReviewStatus
 from risks.models import ScoreChange
-from tests.live.conftest import asgi_servers, page_on  # noqa: F401 - fixtures
-from tests.live.test_pages_in_browser import elsewhere
+from tests.factories import elsewhere
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

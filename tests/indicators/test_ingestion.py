@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from indicators.models import Breach
-from tests.indicators.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 HOUR = dt.timedelta(hours=1)

@@ -1,18 +1,17 @@
 """The dashboard and a team's page in Chromium, on a real ASGI server: they change without reload."""
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents import services
 from notifications.services import notify
 from people.models import Role
-from tests.incidents.stack import wait_until
-from tests.live.servers import Script, declare_drill
+from tests.factories import elsewhere
+from tests.processes import wait_until
+from tests.servers import Script, declare_drill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,30 +33,8 @@ def late_drill(playbook, cast):
     )
 
 
-def elsewhere(function, *args, **kwargs):
-    """Runs a change in another thread: Playwright keeps an event loop in this one, and a change
-    publishes its event with async_to_sync, which refuses to run beside a loop."""
-
-    def run():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connection.close()  # back to the pool: a thread's connection is not returned when it ends
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
 def row(page, incident):
     return page.locator(f"tr[data-incident='{incident.pk}']")
-
-
-@pytest.fixture
-def matrix(transactional_db):
-    """The default risk matrix (a transactional test's flush removes the migrated one)."""
-    from risks.services import matrix_ensure_default
-
-    return matrix_ensure_default()
 
 
 def test_a_task_completed_through_the_api_shows_on_the_dashboard_within_a_second(

@@ -15,8 +15,8 @@ from websockets.exceptions import ConnectionClosed
 
 from incidents.events import event_from_entry
 from incidents.models import TimelineEntry
-from tests.incidents.stack import wait_until
-from tests.live.servers import Script, declare_drill
+from tests.processes import wait_until
+from tests.servers import Script, declare_drill
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -54,13 +54,7 @@ def test_validation_messages_and_error_details_speak_the_persons_language(signed
     assert forbidden.status_code == 403 and forbidden.json()["detail"] == FORBIDDEN[language]
 
 
-@pytest.fixture
-def register(db):
-    services.categories_ensure_default()
-    services.matrix_ensure_default()
-
-
-def test_a_risk_officer_with_a_token_gets_the_registers_own_messages_in_chinese(api, make_user, register):
+def test_a_risk_officer_with_a_token_gets_the_registers_own_messages_in_chinese(api, make_user):
     officer = make_user(Role.RISK_OFFICER, language="zh-hans")
     response = as_token(api, officer).post(
         "/api/v1/risks/",
@@ -78,7 +72,7 @@ def test_a_risk_officer_with_a_token_gets_the_registers_own_messages_in_chinese(
     assert response.json() == {"target_impact": ["可能性与影响须同时填写。"]}
 
 
-def test_times_are_in_the_token_owners_time_zone(api, make_user, register):
+def test_times_are_in_the_token_owners_time_zone(api, make_user):
     officer = make_user(Role.RISK_OFFICER, timezone="Asia/Shanghai")
     risk = services.risk_create(
         by=officer,

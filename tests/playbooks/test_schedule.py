@@ -3,8 +3,8 @@
 import datetime as dt
 
 from playbooks.schedule import StepTiming, TierWindow, schedule, step_times
+from tests.factories import H
 
-H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
 DECLARED = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
 

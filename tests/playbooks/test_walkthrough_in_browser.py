@@ -56,8 +56,6 @@ def test_a_risk_officer_writes_publishes_and_uses_the_supply_chain_plan(
     pr = Team.objects.create(slug="pr", name="公关 · Public relations")
     lead = make_user(Role.RESPONDER, teams=[supply], username="crisis.lead", first_name="Wei", last_name="Li")
     officer = make_user(Role.RISK_OFFICER, username="risk.officer", language=language)
-    register.categories_ensure_default()
-    register.matrix_ensure_default()
     risk = register.risk_create(
         by=officer,
         title="关键供应商停止供货 · Key supplier stops deliveries",

@@ -1,20 +1,13 @@
-# ruff: noqa: F811 - fixtures shared with the incident tests
-import datetime as dt
-
 import pytest
 
 from incidents import services as incidents
 from risks.models import Category
-from risks.services import categories_ensure_default, matrix_ensure_default, risk_create
-from tests.incidents.conftest import cast, declared_at, playbook, three_tier_spec  # noqa: F401
-
-H = dt.timedelta(hours=1)
+from risks.services import risk_create
+from tests.factories import H
 
 
 @pytest.fixture
 def risk(cast):
-    categories_ensure_default()
-    matrix_ensure_default()
     return risk_create(
         by=cast["officer"],
         title="Main supplier stops deliveries",

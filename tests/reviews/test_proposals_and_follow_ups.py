@@ -6,8 +6,7 @@ from notifications.models import Notification
 from playbooks.models import Playbook, PlaybookStatus
 from reviews import services
 from reviews.models import FollowUpAction, PlaybookProposal
-
-from .conftest import H
+from tests.factories import H
 
 D = dt.timedelta(days=1)
 

@@ -9,8 +9,7 @@ from reviews import services
 from reviews.models import RatingDecision, Review, ReviewStatus
 from riskops.api_errors import InvalidTransition
 from risks.models import ScoreChange
-
-from .conftest import H
+from tests.factories import H
 
 
 def review_url(incident, suffix=""):

@@ -2,8 +2,6 @@
 whole, and the incident's pending timers still fire once each (on SQLite, or PostgreSQL with
 DATABASE_URL)."""
 
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
 
@@ -13,9 +11,9 @@ from people.models import Team, User
 from playbooks.models import Playbook
 from riskops.celery import TIMERS_QUEUE
 from riskops.celery import app as celery_app
+from tests.factories import H
 
 pytestmark = pytest.mark.django_db(transaction=True)
-H = dt.timedelta(hours=1)
 
 
 def snapshot():

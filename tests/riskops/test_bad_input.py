@@ -134,5 +134,4 @@ def test_chinese_text_round_trips_intact(api, risk_officer, matrix):
 
 @pytest.fixture
 def matrix(db):
-    risk_services.categories_ensure_default()
     return risk_services.matrix_ensure_default()

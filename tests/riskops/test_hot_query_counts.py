@@ -12,8 +12,7 @@ from incidents import services
 from playbooks.services import playbook_create, playbook_publish
 from risks import services as risks
 from risks.models import Category
-from tests.incidents.conftest import cast, three_tier_spec  # noqa: F401 - fixtures
-from tests.risks.conftest import matrix  # noqa: F401 - fixtures
+from tests.factories import three_tier_spec
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from incidents.models import Incident
 from riskops.log_context import HEADER
-from tests.incidents.stack import wait_until
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from incidents.tasks import fire_timers
 from riskops.asgi import application
 from riskops.celery import DEFAULT_QUEUE
 from riskops.celery import app as celery_app
-from tests.live.conftest import ORIGIN, session_cookie
+from tests.fixtures.live import ORIGIN, session_cookie
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

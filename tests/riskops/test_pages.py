@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from people.models import Role
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""`make run`'s launcher on the embedded defaults: healthy, createsuperuser alongside, nothing left behind."""
+"""`make run`'s launcher on the embedded defaults: healthy, createsuperuser alongside, a crashed
+worker started again, nothing left behind."""
 
 import os
 import signal
@@ -45,7 +46,7 @@ def wait_for_health(url: str, launcher: subprocess.Popen, timeout: float = 120) 
     raise AssertionError("never healthy")
 
 
-def test_run_comes_up_healthy_on_embedded_defaults_and_stops_every_child(tmp_path):
+def test_run_comes_up_healthy_restarts_a_crashed_worker_and_stops_every_child(tmp_path):
     marker = f"RISKOPS_TEST_RUN={uuid.uuid4()}"
     port = free_port()
     env = {
@@ -64,8 +65,9 @@ def test_run_comes_up_healthy_on_embedded_defaults_and_stops_every_child(tmp_pat
         stderr=subprocess.STDOUT,
         text=True,
     )
+    health = f"http://127.0.0.1:{port}/healthz"
     try:
-        wait_for_health(f"http://127.0.0.1:{port}/healthz", launcher)
+        wait_for_health(health, launcher)
         assert (tmp_path / "riskops.sqlite3").exists()
         assert (tmp_path / "admin-password").exists()
         assert len(processes_marked(marker)) >= 5  # launcher, redis, asgi, worker (+ pool), beat
@@ -84,6 +86,13 @@ def test_run_comes_up_healthy_on_embedded_defaults_and_stops_every_child(tmp_pat
             timeout=60,
         )
         assert created.returncode == 0, created.stderr
+
+        # The Celery worker crashes (with its pool): the launcher starts it again, healthy.
+        for pid in processes_marked(marker):
+            if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes() and pid != launcher.pid:
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(2)
+        wait_for_health(health, launcher)
     finally:
         launcher.send_signal(signal.SIGTERM)
         output, _ = launcher.communicate(timeout=60)
@@ -91,38 +100,6 @@ def test_run_comes_up_healthy_on_embedded_defaults_and_stops_every_child(tmp_pat
     assert launcher.returncode == 0, output
     assert "RiskOps is up" in output
     assert "created administrator 'admin' with password" in output
+    assert "the worker process exited" in output and "starting it again" in output
     time.sleep(0.5)
     assert processes_marked(marker) == [], "a child process outlived the launcher"
-
-
-def test_the_launcher_starts_a_crashed_worker_again(tmp_path):
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update({"PORT": str(port), "RISKOPS_VAR_DIR": str(tmp_path)})
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "riskops.launcher"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_for_health(f"http://127.0.0.1:{port}/healthz", launcher)
-        workers = [
-            pid
-            for pid in processes_marked(f"RISKOPS_VAR_DIR={tmp_path}")
-            if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes() and pid != launcher.pid
-        ]
-        for pid in workers:
-            os.kill(pid, signal.SIGKILL)
-        time.sleep(2)
-        wait_for_health(f"http://127.0.0.1:{port}/healthz", launcher)
-    finally:
-        launcher.send_signal(signal.SIGTERM)
-        output, _ = launcher.communicate(timeout=60)
-    assert "the worker process exited" in output and "starting it again" in output

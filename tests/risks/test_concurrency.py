@@ -43,8 +43,6 @@ def test_if_match_with_a_stale_etag_gets_412(api, risk_officer, make_risk):
 
 @pytest.mark.django_db(transaction=True)
 def test_references_are_unique_when_officers_create_at_once(make_user):
-    services.categories_ensure_default()
-    services.matrix_ensure_default()
     officer = make_user(Role.RISK_OFFICER)
     category = Category.objects.get(key="financial")
     errors = []

@@ -6,13 +6,11 @@ from people import demo as people_demo
 from risks import demo as risks_demo
 from risks import services
 from risks.models import Risk, TreatmentAction
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
 def demo_register(db):
-    services.categories_ensure_default()
-    services.matrix_ensure_default()
     people_demo.load(PASSWORD)
     risks_demo.load(PASSWORD)
 

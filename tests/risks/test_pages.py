@@ -6,8 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from risks.models import Review, Risk, TreatmentAction
-
-from .conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from people.models import Role
 from risks import selectors, services
 from risks.models import RiskMatrix
-
-from .conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import pytest
 
 from people.models import Role
 from risks.models import Review, Risk, TreatmentAction
-
-from .conftest import NOW
+from tests.factories import NOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,7 @@ from people.models import Role
 from riskops.api_errors import InvalidTransition
 from risks import reminders, services
 from risks.models import Review
-
-from .conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,5 @@
-# ruff: noqa: F811 - fixtures shared with the incident and live tests
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from incidents import services as incidents
@@ -9,26 +7,23 @@ from indicators.services import kri_create
 from notifications.models import Notification
 from reviews.services.follow_ups import follow_up_create
 from risks.models import Category, ImportJob
-from risks.services import action_create, categories_ensure_default, matrix_ensure_default, risk_create
-from tests.incidents.conftest import cast, declared_at, playbook  # noqa: F401
-from tests.live.conftest import sockets  # noqa: F401
-
-H = dt.timedelta(hours=1)
+from risks.services import action_create, risk_create
+from tests.factories import H, published_plan, supply_chain_cast, three_tier_spec
 
 # The kinds of user every endpoint and stream is tried with, in the order the matrix lists them.
 KINDS = ("anonymous", "insider", "outsider", "risk_officer", "executive", "admin")
 
 
-@pytest.fixture
-def world(cast, playbook, declared_at):
+def build_world() -> dict:
     """One of everything the API names by id, and one person of each kind.
 
     The insider (`buyer`) is in the supply team, Responsible and Accountable for the incident's
     first task; the outsider is a responder named nowhere in it.
     """
-    categories_ensure_default()
-    matrix_ensure_default()
+    declared_at = timezone.now().replace(microsecond=0)
+    cast = supply_chain_cast()
     officer = cast["officer"]
+    playbook = published_plan(three_tier_spec(cast), officer)
     risk = risk_create(
         by=officer,
         title="Main supplier stops deliveries",
@@ -102,3 +97,8 @@ def world(cast, playbook, declared_at):
         "kind": "task.opened",
         "audit_entry": AuditEntry.objects.filter(object_type="risks.risk").first().pk,
     }
+
+
+@pytest.fixture
+def world(db):
+    return build_world()

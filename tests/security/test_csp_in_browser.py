@@ -46,7 +46,7 @@ def pages(world) -> list[str]:
 
 
 def test_no_page_violates_the_content_security_policy(world, browser, live_server, screenshot_dir):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     context = browser.new_context(locale="en-US")
     context.add_init_script(WATCH_VIOLATIONS)

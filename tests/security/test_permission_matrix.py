@@ -1,7 +1,8 @@
 """Every API endpoint × every kind of user, with the exact status each gets.
 
 The table is the specification: a new endpoint without a row fails `test_every_endpoint_has_a_row`.
-Each row runs on a fresh world; each kind of user acts inside a savepoint rolled back afterwards,
+The world is built once for the module, in a transaction rolled back at its end; each row runs in
+a savepoint of it, and each kind of user acts inside a savepoint of that, rolled back afterwards,
 so one person's write never changes what the next one meets. A permitted write may still be
 refused for its input (400) or the incident's state (409): what matters is that it got past the
 permission check, and a reader never does.
@@ -16,8 +17,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.views import APIView
 
-from tests.conftest import PASSWORD
-from tests.security.conftest import KINDS
+from tests.factories import PASSWORD
+from tests.security.conftest import KINDS, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The security world, built once for this module's hundred tests (see the docstring above)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @dataclass(frozen=True)

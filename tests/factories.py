@@ -1,0 +1,154 @@
+"""What tests build their data from: the shared password, the suite's clock, plan specs.
+
+Plain values and functions, importable by any test; fixtures live in tests/fixtures/.
+"""
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection
+from django.utils import timezone
+
+PASSWORD = "Correct-Horse-42"
+
+# Risks and readings are made at this moment unless a test says otherwise, so that the API
+# (which reads the clock) agrees with them.
+NOW = timezone.now().replace(microsecond=0)
+H = dt.timedelta(hours=1)
+WEEK = dt.timedelta(days=7)
+
+
+def person(role: str, username: str, teams=(), **extra):
+    """A person who signs in with PASSWORD."""
+    from people.services import user_create
+
+    return user_create(username=username, password=PASSWORD, role=role, teams=list(teams), **extra)
+
+
+def supply_chain_cast() -> dict:
+    """The people of a supply-chain incident, and their two teams ("supply", "pr")."""
+    from people.models import Membership, Role, Team
+
+    supply = Team.objects.create(slug="supply", name="Supply chain")
+    pr = Team.objects.create(slug="pr", name="PR")
+    people = {
+        "buyer": person(Role.RESPONDER, "buyer", teams=[supply]),
+        "logistics": person(Role.RESPONDER, "logistics", teams=[supply]),
+        "pr_lead": person(Role.RESPONDER, "pr-lead", teams=[pr]),
+        "outsider": person(Role.RESPONDER, "outsider"),
+        "commander": person(Role.RESPONDER, "commander"),
+        "ceo": person(Role.EXECUTIVE, "ceo"),
+        "officer": person(Role.RISK_OFFICER, "officer"),
+        "admin": person(Role.ADMIN, "boss"),
+        "contact": person(Role.RESPONDER, "contact"),
+    }
+    supply.escalation_contact = people["contact"]
+    supply.save()
+    Membership.objects.create(team=supply, user=people["contact"])
+    people["supply"], people["pr"] = supply, pr
+    return people
+
+
+def published_plan(spec: dict, by):
+    """`spec` created and published by `by`."""
+    from playbooks.services import playbook_create, playbook_publish
+
+    return playbook_publish(playbook=playbook_create(spec=spec, created_by=by), by=by)
+
+
+def three_tier_spec(cast, extra_steps_in_t1: int = 0) -> dict:
+    """The supply-chain plan of the `cast`: T1 0–6 h, T2 6–48 h, T3 48 h+, one step in each."""
+    supply, pr = cast["supply"].pk, cast["pr"].pk
+    t1_steps = [
+        {
+            "tier": "T1",
+            "order": 1,
+            "title": "Switch to the backup-supplier pool",
+            "instructions": "Call the pool.",
+            "due_after": "PT2H",
+            "escalate_after": "PT1H",
+            "raci": {
+                "responsible": [{"team": supply}],
+                "accountable": {"team": supply},
+                "consulted": [{"user": cast["pr_lead"].pk}],
+                "informed": [{"team": pr}],
+            },
+        },
+    ]
+    for order in range(2, 2 + extra_steps_in_t1):
+        t1_steps.append({**t1_steps[0], "order": order, "title": f"Extra step {order}"})
+    return {
+        "name": "Supply-chain break",
+        "description": "Three-level response",
+        "tiers": [
+            {"key": "T1", "name": "Level 1", "starts_after": "PT0S", "ends_after": "PT6H"},
+            {"key": "T2", "name": "Level 2", "starts_after": "PT6H", "ends_after": "PT48H"},
+            {"key": "T3", "name": "Level 3", "starts_after": "PT48H", "ends_after": None},
+        ],
+        "steps": [
+            *t1_steps,
+            {
+                "tier": "T2",
+                "order": 1,
+                "title": "Start pre-sale mode",
+                "instructions": "",
+                "due_after": "PT12H",
+                "escalate_after": "PT2H",
+                "raci": {
+                    "responsible": [{"team": pr}],
+                    "accountable": {"user": cast["pr_lead"].pk},
+                    "consulted": [],
+                    "informed": [{"team": supply}],
+                },
+            },
+            {
+                "tier": "T3",
+                "order": 1,
+                "title": "Open the C2M channel",
+                "instructions": "",
+                "due_after": "PT24H",
+                "escalate_after": "PT6H",
+                "raci": {
+                    "responsible": [{"user": cast["buyer"].pk}],
+                    "accountable": {"team": supply},
+                    "consulted": [],
+                    "informed": [],
+                },
+            },
+        ],
+    }
+
+
+def dau_playbook_spec(owner) -> dict:
+    """A two-tier plan for a swing in daily active users, every step on `owner`."""
+    return {
+        "name": "DAU root-cause analysis",
+        "tiers": [
+            {"key": "T1", "name": "Level 1", "starts_after": "PT0S", "ends_after": "PT6H"},
+            {"key": "T2", "name": "Level 2", "starts_after": "PT6H", "ends_after": None},
+        ],
+        "steps": [
+            {
+                "tier": "T1",
+                "order": 1,
+                "title": "Find the cause of the swing",
+                "due_after": "PT2H",
+                "escalate_after": "PT1H",
+                "raci": {"responsible": [{"user": owner.pk}], "accountable": {"user": owner.pk}},
+            }
+        ],
+    }
+
+
+def elsewhere(function, *args, **kwargs):
+    """Runs a change in another thread: Playwright keeps an event loop in this one, and a change
+    publishes its event with async_to_sync, which refuses to run beside a loop."""
+
+    def run():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()  # back to the pool: a thread's connection is not returned when it ends
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
