@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskops.api_errors import Conflict, InvalidTransition
+from core.errors import Conflict, InvalidTransition
 from risks import defaults
 from risks.models import (
     ActionStatus,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import Incident, IncidentStatus, Task, TaskState, Timer, TimerKind, TimerState
 from incidents.services.locking import lock_incident
 from incidents.services.tiers import escalation_timers, tier_start
@@ -15,7 +16,6 @@ from incidents.services.timers import timers_cancel, timers_create
 from incidents.transitions import check_incident_move
 from playbooks.schedule import scaled
 from reviews import services as reviews
-from riskops.api_errors import InvalidTransition
 
 
 def _move(

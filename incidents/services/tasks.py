@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import Task, TaskAssignment, TaskState
 from incidents.services.locking import lock_incident
 from incidents.services.tiers import escalation_timers
@@ -14,7 +15,6 @@ from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_cancel, timers_create
 from incidents.transitions import LIVE_STATUSES, check_task_move
 from playbooks.models import RaciRole
-from riskops.api_errors import InvalidTransition
 
 
 def _locked_task(task_id: int) -> tuple:

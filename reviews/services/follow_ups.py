@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import InvalidTransition
 from incidents.services.locking import lock_incident
 from notifications.services import notify
 from reviews.models import FollowUpAction, FollowUpState, ReviewStatus
-from riskops.api_errors import InvalidTransition
 
 # How long after its due time an open follow-up counts as overdue (and its owner and the
 # incident's commander are told again).

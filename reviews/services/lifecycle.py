@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import Incident
 from incidents.services.timeline import timeline_append
 from reviews.models import MAX_WHYS, PinnedEntry, RatingDecision, Review, ReviewStatus, RiskRating
 from reviews.services.locking import lock_open_review
-from riskops.api_errors import InvalidTransition
 from risks.scoring import check_ratings
 from risks.services import risk_rerate
 

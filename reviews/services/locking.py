@@ -1,7 +1,7 @@
+from core.errors import InvalidTransition
 from incidents.models import Incident
 from incidents.services.locking import lock_incident
 from reviews.models import Review, ReviewStatus
-from riskops.api_errors import InvalidTransition
 
 
 def lock_open_review(incident_id: int) -> tuple[Incident, Review]:

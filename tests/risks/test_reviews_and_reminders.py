@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from core.errors import InvalidTransition
 from notifications.models import Notification
 from people.models import Role
-from riskops.api_errors import InvalidTransition
 from risks import reminders, services
 from risks.models import Review
 
