@@ -38,7 +38,7 @@ async def test_channel_layer_round_trip_on_real_redis():
 
 async def test_the_broadcaster_sends_from_sync_code_in_order():
     """Services call it from synchronous code; it returns at once and delivers in order."""
-    from riskops.broadcast import broadcaster
+    from core.broadcast import broadcaster
 
     layer = get_channel_layer()
     channel = await layer.new_channel()
