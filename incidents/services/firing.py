@@ -13,12 +13,12 @@ from operator import attrgetter
 from django.db import transaction
 from django.utils import timezone
 
+from core.log_context import bind_incident
 from incidents.models import Incident, Timer, TimerKind, TimerState
 from incidents.services.escalation import escalations_fire
 from incidents.services.locking import lock_incidents
 from incidents.services.tiers import tier_start
 from incidents.transitions import LIVE_STATUSES
-from riskops.log_context import bind_incident
 
 log = logging.getLogger(__name__)
 
