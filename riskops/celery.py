@@ -6,6 +6,8 @@ from celery import Celery
 from celery.beat import PersistentScheduler
 from kombu import Exchange, Queue
 
+from core.heartbeat import record_beat_tick
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
 
 app = Celery("riskops")
@@ -41,15 +43,10 @@ app.conf.beat_schedule = {
 app.autodiscover_tasks()
 
 
-BEAT_HEARTBEAT_KEY = "riskops:beat:heartbeat"
-
-
 class HeartbeatScheduler(PersistentScheduler):
     """The default scheduler, recording in Redis when it last ticked (read by /healthz)."""
 
     def tick(self, *args, **kwargs):
-        from riskops.health import record_beat_tick
-
         interval = super().tick(*args, **kwargs)
         try:
             record_beat_tick()
