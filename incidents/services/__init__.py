@@ -12,7 +12,7 @@ from incidents.services.lifecycle import (
     incident_stabilize,
 )
 from incidents.services.locking import incident_lock
-from incidents.services.tasks import task_acknowledge, task_complete, task_reassign, task_skip
+from incidents.services.task_actions import task_acknowledge, task_complete, task_reassign, task_skip
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_sweep
 
