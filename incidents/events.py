@@ -4,13 +4,11 @@ An incident stream's `seq` is the timeline's `seq`, so a client that missed even
 given them again from the timeline, with no gap and no duplicate.
 """
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from core.broadcast import broadcaster
+from core.realtime import DASHBOARD_GROUP, encode, incident_group, team_group
 from incidents.models import TaskAssignment
-from riskops.broadcast import broadcaster
 
 # Timeline entry type → the contract's event type.
 EVENT_TYPES = {
@@ -29,16 +27,6 @@ EVENT_TYPES = {
     "status.update": "timeline.appended",
 }
 
-DASHBOARD_GROUP = "dashboard"
-
-
-def incident_group(incident_id: int) -> str:
-    return f"incident.{incident_id}"
-
-
-def team_group(team_id: int) -> str:
-    return f"team.{team_id}"
-
 
 def event_from_entry(entry) -> dict:
     return {
@@ -48,10 +36,6 @@ def event_from_entry(entry) -> dict:
         "incident": entry.incident_id,
         "data": {**entry.data, "entry": entry.type},
     }
-
-
-def encode(event: dict) -> str:
-    return json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def publish_on_commit(incident_id: int, entries: list) -> None:

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import IncidentStatus, TaskState
-from riskops.api_errors import InvalidTransition
 
 INCIDENT_TRANSITIONS = {
     IncidentStatus.ACTIVE: {IncidentStatus.STABILIZED, IncidentStatus.RESOLVED},

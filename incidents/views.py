@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import InvalidTransition
 from incidents import page_queries, selectors, services
 from incidents.forms import DeclareForm, ReassignForm
 from incidents.models import Incident, IncidentStatus, Task, TaskState
 from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS
-from riskops.api_errors import InvalidTransition
 
 PAGE_SIZE = 50
 

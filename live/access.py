@@ -10,15 +10,12 @@ from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from core.broadcast import broadcaster
+from core.realtime import user_group
 from people.models import Membership, User
-from riskops.broadcast import broadcaster
 
 # Fields of a person whose change may take away what they may watch.
 ACCESS_FIELDS = {"role", "is_active", "is_superuser"}
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
 
 
 def _send(user_id: int, message: dict) -> None:

@@ -16,14 +16,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
-from incidents.events import DASHBOARD_GROUP, encode, incident_group, team_group
+from core.instruments import WEBSOCKET_CONNECTIONS
+from core.realtime import DASHBOARD_GROUP, bell_group, encode, incident_group, team_group, user_group
 from live import selectors
-from live.access import user_group
 from live.origin import ticket_of
 from live.tickets import ticket_redeem
-from notifications.bell import bell_group, bell_states
+from notifications.bell import bell_states
 from people.models import User
-from riskops.metrics import WEBSOCKET_CONNECTIONS
 
 UNAUTHENTICATED = 4401
 FORBIDDEN = 4403

@@ -5,7 +5,8 @@ import datetime as dt
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from incidents.events import encode, event_from_entry
+from core.realtime import encode
+from incidents.events import event_from_entry
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
 from incidents.selectors import (
     incidents_as_in_contract,

@@ -10,13 +10,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from incidents.events import encode
+from core.broadcast import broadcaster
+from core.realtime import bell_group, encode
 from notifications.models import Notification
-from riskops.broadcast import broadcaster
-
-
-def bell_group(user_id: int) -> str:
-    return f"bell.{user_id}"
 
 
 def bell_states(*, user_ids: list[int]) -> dict[int, dict]:

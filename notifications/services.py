@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -18,7 +19,6 @@ from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
 from notifications.selectors import RouteBook, notification_get
 from people.models import User
-from riskops.celery import DEFAULT_QUEUE
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +111,8 @@ def _notification(message: Message, person: User, now: dt.datetime) -> Notificat
 
 def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
     """One task per delivery, so a slow or failing channel never holds up another."""
-    from notifications.tasks import deliver
-
     for delivery_id in delivery_ids:
-        deliver.apply_async(args=[delivery_id], queue=DEFAULT_QUEUE)
+        current_app.send_task("notifications.deliver", args=[delivery_id])
 
 
 def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.recording import audit_record
+from core.errors import Conflict, InvalidTransition
 from playbooks.models import Playbook, PlaybookStatus, RaciAssignment, Step, Tier
 from playbooks.selectors import playbook_get
 from playbooks.spec import playbook_spec
 from playbooks.validation import CleanPlaybook, InvalidPlaybook, playbook_validate
-from riskops.api_errors import Conflict, InvalidTransition
 
 # The only moves a playbook version may make.
 TRANSITIONS = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
+from core.errors import InvalidTransition
 from people.models import Team, User
 from playbooks import selectors, services
 from playbooks.api import preview_parameters
@@ -17,7 +18,6 @@ from playbooks.models import Playbook, PlaybookStatus
 from playbooks.raci_chart import raci_chart, raci_chart_csv
 from playbooks.spec import playbook_spec
 from playbooks.validation import DEFAULT_TIERS
-from riskops.api_errors import InvalidTransition
 
 
 def _playbook(pk: int) -> Playbook:

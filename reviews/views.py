@@ -13,12 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.errors import Conflict, InvalidTransition
 from playbooks.exchange import playbook_export, spec_from_text
 from playbooks.validation import InvalidPlaybook
 from reviews import selectors, services
 from reviews.forms import FollowUpForm, ProposalForm, RatingForm, ReviewForm, WaiverForm
 from reviews.models import Review, ReviewStatus
-from riskops.api_errors import Conflict, InvalidTransition
 
 
 @login_required

@@ -10,25 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class InvalidTransition(Exception):
-    """A state change that the transition table does not allow. Nothing was written."""
-
-    code = "invalid_transition"
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
-
-
-class Conflict(Exception):
-    """A write based on a stale version of the object. Nothing was written."""
-
-    code = "conflict"
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
+from core.errors import Conflict, InvalidTransition
 
 
 def exception_handler(exc, context):

@@ -6,4 +6,4 @@ class RiskOpsConfig(AppConfig):
     verbose_name = "RiskOps"
 
     def ready(self):
-        from riskops import log_context  # noqa: F401 - connects the Celery signals that carry request ids
+        from core import log_context  # noqa: F401 - connects the Celery signals that carry request ids

@@ -1,10 +1,12 @@
-"""The Celery app, its queues and the one beat schedule of the project."""
+"""The Celery app, its queues, the queue of every task (by its name) and the one beat schedule."""
 
 import os
 
 from celery import Celery
 from celery.beat import PersistentScheduler
 from kombu import Exchange, Queue
+
+from core.heartbeat import record_beat_tick
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
 
@@ -18,19 +20,27 @@ DEFAULT_QUEUE = "default"
 app.conf.task_queues = [
     Queue(name, Exchange(name), routing_key=name) for name in (TIMERS_QUEUE, DEFAULT_QUEUE)
 ]
+# Every task's queue, by the task's name: apps send tasks by name and never name a queue.
+app.conf.task_routes = {
+    "incidents.fire_timers": {"queue": TIMERS_QUEUE},
+    "incidents.sweep_timers": {"queue": TIMERS_QUEUE},
+    "indicators.flag_missing_readings": {"queue": DEFAULT_QUEUE},
+    "notifications.deliver": {"queue": DEFAULT_QUEUE},
+    "notifications.requeue_stalled_deliveries": {"queue": DEFAULT_QUEUE},
+    "reviews.remind_follow_ups": {"queue": DEFAULT_QUEUE},
+    "risks.remind_overdue": {"queue": DEFAULT_QUEUE},
+    "risks.run_import": {"queue": DEFAULT_QUEUE},
+    "riskops.purge_expired_data": {"queue": DEFAULT_QUEUE},
+}
 
 # The one beat schedule. Apps add their periodic work here, nowhere else.
 app.conf.beat_schedule = {
     # KRIs whose expected reading did not come: each owner told once per missed period.
     "indicators-flag-missing-readings": {"task": "indicators.flag_missing_readings", "schedule": 60.0},
     # Overdue risk reviews and treatment actions: each owner told once.
-    "risks-remind-overdue": {"task": "risks.remind_overdue", "schedule": 60, "options": {"queue": "default"}},
+    "risks-remind-overdue": {"task": "risks.remind_overdue", "schedule": 60},
     # Sends messages for due timers that are still pending: the safety net under the fast path.
-    "sweep-timers": {
-        "task": "incidents.sweep_timers",
-        "schedule": 1.0,
-        "options": {"queue": TIMERS_QUEUE, "expires": 5},
-    },
+    "sweep-timers": {"task": "incidents.sweep_timers", "schedule": 1.0, "options": {"expires": 5}},
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
     # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
     "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},
@@ -41,15 +51,10 @@ app.conf.beat_schedule = {
 app.autodiscover_tasks()
 
 
-BEAT_HEARTBEAT_KEY = "riskops:beat:heartbeat"
-
-
 class HeartbeatScheduler(PersistentScheduler):
     """The default scheduler, recording in Redis when it last ticked (read by /healthz)."""
 
     def tick(self, *args, **kwargs):
-        from riskops.health import record_beat_tick
-
         interval = super().tick(*args, **kwargs)
         try:
             record_beat_tick()

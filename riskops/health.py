@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from riskops.celery import BEAT_HEARTBEAT_KEY
+from core.heartbeat import BEAT_HEARTBEAT_KEY
 from riskops.celery import app as celery_app
 
 BEAT_STALE_AFTER = 30  # seconds; beat ticks at least every CELERY_BEAT_MAX_LOOP_INTERVAL
@@ -104,7 +104,3 @@ READINESS_CHECKS = {"database": check_database, "migrations": check_migrations, 
 def readiness() -> dict[str, str]:
     """What a load balancer asks before sending traffic to this process."""
     return run_checks(READINESS_CHECKS)
-
-
-def record_beat_tick() -> None:
-    _redis_client().set(BEAT_HEARTBEAT_KEY, time.time(), ex=300)

@@ -5,9 +5,10 @@ Two kinds, chosen for correctness with N ASGI processes and M Celery workers:
 - State read at scrape time from the database and Redis (timers pending and overdue, how late
   fired timers fired, escalations, Celery queue depths): the same truth from whichever process
   answers, surviving restarts, with nothing to aggregate across processes or hosts.
-- Per-process figures (request latency, open WebSocket streams) kept by prometheus_client; with
-  PROMETHEUS_MULTIPROC_DIR set (a directory shared by the ASGI processes of a host, emptied
-  before they start), its multiprocess mode sums every process of the host in one scrape.
+- Per-process figures (request latency, open WebSocket streams; their instruments are in
+  core/instruments.py) kept by prometheus_client; with PROMETHEUS_MULTIPROC_DIR set (a directory
+  shared by the ASGI processes of a host, emptied before they start), its multiprocess mode sums
+  every process of the host in one scrape.
 """
 
 import os
@@ -17,10 +18,11 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.utils import timezone
-from prometheus_client import REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
+from core.instruments import REQUEST_LATENCY
 from incidents.timer_figures import timer_figures
 from riskops.celery import DEFAULT_QUEUE, TIMERS_QUEUE
 
@@ -29,17 +31,6 @@ LATENESS_BUCKETS = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0]
 # priority step ("\x06\x16" and the step) when priorities are used.
 PRIORITY_SEPARATOR = "\x06\x16"
 PRIORITY_STEPS = (3, 6, 9)
-
-REQUEST_LATENCY = Histogram(
-    "riskops_http_request_duration_seconds",
-    "Time to answer an HTTP request, by route pattern, method and status class.",
-    ["method", "route", "status"],
-)
-WEBSOCKET_CONNECTIONS = Gauge(
-    "riskops_websocket_connections",
-    "Open WebSocket streams (signed in and allowed).",
-    multiprocess_mode="livesum",
-)
 
 
 class StateCollector:

@@ -89,7 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "riskops.log_context.RequestIdMiddleware",
+    "core.log_context.RequestIdMiddleware",
     "riskops.metrics.RequestLatencyMiddleware",
     "riskops.request_size.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -309,12 +309,12 @@ if PRODUCTION:
 
 
 # One JSON object per line (LOG_FORMAT=text for people reading a terminal), each with the
-# request id and incident id when known (riskops/log_context.py); Celery keeps to it too.
+# request id and incident id when known (core/log_context.py); Celery keeps to it too.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "riskops.log_context.ContextFilter"}},
+    "filters": {"context": {"()": "core.log_context.ContextFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

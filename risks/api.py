@@ -12,7 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from riskops.api_errors import Conflict
+from core.errors import Conflict
 from risks import importing, selectors, services, spreadsheet
 from risks.filters import RegisterFilterForm
 from risks.models import Category, ImportJob, Risk, TreatmentAction

@@ -225,7 +225,9 @@ class ReviewOutcome(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
 
 
-class Review(models.Model):
+class RiskReview(models.Model):
+    """A risk officer's periodic review of one risk (post-incident reviews are reviews.Review)."""
+
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     reviewed_at = models.DateTimeField(_("reviewed at"))
     reviewed_by = models.ForeignKey(
@@ -236,6 +238,7 @@ class Review(models.Model):
     next_review_at = models.DateTimeField(_("next review"))
 
     class Meta:
+        db_table = "risks_review"
         ordering = ["-reviewed_at", "-id"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")

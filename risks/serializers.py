@@ -10,10 +10,10 @@ from risks.models import (
     ActionStatus,
     Category,
     ImportJob,
-    Review,
     ReviewOutcome,
     Risk,
     RiskMatrix,
+    RiskReview,
     RiskStatus,
     ScoreChange,
     Source,
@@ -182,7 +182,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     reviewed_by = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
-        model = Review
+        model = RiskReview
         fields = ["id", "outcome", "notes", "next_review_at", "reviewed_at", "reviewed_by"]
         read_only_fields = ["reviewed_at"]
 

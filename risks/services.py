@@ -7,15 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from riskops.api_errors import Conflict, InvalidTransition
+from core.errors import Conflict, InvalidTransition
 from risks import defaults
 from risks.models import (
     ActionStatus,
     Category,
     RefCounter,
-    Review,
     Risk,
     RiskMatrix,
+    RiskReview,
     RiskStatus,
     ScoreChange,
     TreatmentAction,
@@ -329,14 +329,14 @@ def risk_review(
     notes: str = "",
     next_review_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
-) -> Review:
+) -> RiskReview:
     """Records a review and sets the next one: given, or the interval of the risk's level from now."""
     now = now or timezone.now()
     locked = _locked(risk, None)
     if next_review_at is not None and next_review_at <= now:
         raise ValidationError({"next_review_at": [_("The next review must be in the future.")]})
     locked.next_review_at = next_review_at or review_due(locked, locked.matrix, now)
-    review = Review(
+    review = RiskReview(
         risk=locked,
         reviewed_at=now,
         reviewed_by=by,

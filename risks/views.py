@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from riskops.api_errors import Conflict, InvalidTransition
+from core.errors import Conflict, InvalidTransition
 from risks import importing, selectors, services
 from risks.api import IMPORT_INLINE_LIMIT, export_response
 from risks.filters import RegisterFilterForm

@@ -134,12 +134,12 @@ def layer_trial(args) -> None:
     from django.db import connection, transaction
 
     from bench.asgi.run import wait_for_port
+    from core.broadcast import broadcaster
     from incidents import services
     from live.tickets import ticket_issue
     from people.models import Role, Team
     from people.services import user_create
     from playbooks.services import playbook_create, playbook_publish
-    from riskops.broadcast import broadcaster
     from riskops.embedded_redis import free_port
     from tests.factories import three_tier_spec
 

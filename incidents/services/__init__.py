@@ -2,6 +2,7 @@
 
 from incidents.services.declaration import incident_declare
 from incidents.services.firing import timers_fire
+from incidents.services.hooks import on_incident_close, on_incident_resolve
 from incidents.services.lifecycle import (
     incident_advance_tier,
     incident_close,
@@ -10,21 +11,27 @@ from incidents.services.lifecycle import (
     incident_resolve,
     incident_stabilize,
 )
-from incidents.services.tasks import task_acknowledge, task_complete, task_reassign, task_skip
+from incidents.services.locking import incident_lock
+from incidents.services.task_actions import task_acknowledge, task_complete, task_reassign, task_skip
+from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_sweep
 
 __all__ = [
     "incident_declare",
     "incident_advance_tier",
     "incident_close",
+    "incident_lock",
     "incident_post_update",
     "incident_reopen",
     "incident_resolve",
     "incident_stabilize",
+    "on_incident_close",
+    "on_incident_resolve",
     "task_acknowledge",
     "task_complete",
     "task_reassign",
     "task_skip",
+    "timeline_append",
     "timers_fire",
     "timers_sweep",
 ]

@@ -13,12 +13,12 @@ from operator import attrgetter
 from django.db import transaction
 from django.utils import timezone
 
+from core.log_context import bind_incident
 from incidents.models import Incident, Timer, TimerKind, TimerState
 from incidents.services.escalation import escalations_fire
-from incidents.services.locking import lock_incidents
+from incidents.services.locking import incidents_lock
 from incidents.services.tiers import tier_start
 from incidents.transitions import LIVE_STATUSES
-from riskops.log_context import bind_incident
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def timers_fire(*, timer_ids: list[int], now: dt.datetime | None = None) -> list
     now = now or timezone.now()
     due = Timer.objects.filter(pk__in=timer_ids, state=TimerState.PENDING, due_at__lte=now)
     with transaction.atomic():
-        incidents = lock_incidents(set(due.values_list("incident_id", flat=True)))
+        incidents = incidents_lock(set(due.values_list("incident_id", flat=True)))
         if not incidents:
             return []
         timers = list(

@@ -7,15 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import Incident, IncidentStatus, Task, TaskState, Timer, TimerKind, TimerState
-from incidents.services.locking import lock_incident
+from incidents.services import hooks
+from incidents.services.locking import incident_lock
 from incidents.services.tiers import escalation_timers, tier_start
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_cancel, timers_create
 from incidents.transitions import check_incident_move
 from playbooks.schedule import scaled
-from reviews import services as reviews
-from riskops.api_errors import InvalidTransition
 
 
 def _move(
@@ -36,7 +36,7 @@ def _move(
 
 @transaction.atomic
 def incident_stabilize(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     return _move(
         incident=incident,
         target=IncidentStatus.STABILIZED,
@@ -48,8 +48,9 @@ def incident_stabilize(*, incident_id: int, by, now: dt.datetime | None = None) 
 
 @transaction.atomic
 def incident_resolve(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
-    """Resolving stops the clock: every pending timer is cancelled."""
-    incident = lock_incident(incident_id)
+    """Resolving stops the clock: every pending timer is cancelled. Then the steps other apps
+    registered run (hooks.py): reviews opens the incident's review."""
+    incident = incident_lock(incident_id)
     _move(
         incident=incident,
         target=IncidentStatus.RESOLVED,
@@ -59,15 +60,15 @@ def incident_resolve(*, incident_id: int, by, now: dt.datetime | None = None) ->
     )
     timers_cancel(queryset=incident.timers.all())
     incident.tasks.exclude(next_escalation_at=None).update(next_escalation_at=None)
-    reviews.review_open(incident=incident, now=now or timezone.now())
+    hooks.resolve_steps_run(incident=incident, now=now or timezone.now())
     return incident
 
 
 @transaction.atomic
 def incident_close(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     check_incident_move(incident.status, IncidentStatus.CLOSED)
-    reviews.review_check_closable(incident=incident)
+    hooks.close_checks_run(incident=incident)
     return _move(
         incident=incident,
         target=IncidentStatus.CLOSED,
@@ -83,7 +84,7 @@ def incident_reopen(*, incident_id: int, by, reason: str, now: dt.datetime | Non
     now = now or timezone.now()
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the incident is reopened.")]})
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     was_stopped = incident.status in {IncidentStatus.RESOLVED, IncidentStatus.CLOSED}
     _move(
         incident=incident,
@@ -126,7 +127,7 @@ def restart_clock(*, incident: Incident, now: dt.datetime) -> None:
 def incident_advance_tier(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
     """Starts the next tier now, ahead of the clock."""
     now = now or timezone.now()
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     if incident.status not in {IncidentStatus.ACTIVE, IncidentStatus.STABILIZED}:
         raise InvalidTransition(_("Only a live incident moves to its next tier."))
     next_tier = (
@@ -145,7 +146,7 @@ def incident_advance_tier(*, incident_id: int, by, now: dt.datetime | None = Non
 def incident_post_update(*, incident_id: int, by, body: str, now: dt.datetime | None = None):
     if not (body or "").strip():
         raise ValidationError({"body": [_("A status update needs some text.")]})
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     return timeline_append(
         incident=incident,
         type="status.update",

@@ -9,18 +9,19 @@ it, and Redis's visibility timeout never comes into play.
 
 Timers travel in batches: those due within BATCH_SPAN of each other share one message, sent
 for the latest due time among them, so a burst of thousands costs a worker tens of messages
-and transactions, not thousands.
+and transactions, not thousands. Messages go to the timers queue, which the project routes the
+task to by its name.
 """
 
 import datetime as dt
 import logging
 from typing import NamedTuple
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import Q
 
 from incidents.models import Timer, TimerState
-from riskops.celery import TIMERS_QUEUE
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +87,9 @@ def timers_cancel(*, queryset) -> int:
 
 def dispatch(messages: list[Batch]) -> None:
     """Sends fire messages (an ETA in the past means now). A broker outage is left to the sweep."""
-    from incidents.tasks import fire_timers
-
     try:
         for batch in messages:
-            fire_timers.apply_async(args=[batch.timer_ids], eta=batch.eta, queue=TIMERS_QUEUE)
+            current_app.send_task("incidents.fire_timers", args=[batch.timer_ids], eta=batch.eta)
     except Exception:  # noqa: BLE001 - the rows are committed; the sweep will send them again
         logger.warning("could not send %d timer messages; the sweep will retry", len(messages), exc_info=True)
 

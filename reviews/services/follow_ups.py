@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents.services.locking import lock_incident
+from core.errors import InvalidTransition
+from incidents.services import incident_lock
 from notifications.services import notify
 from reviews.models import FollowUpAction, FollowUpState, ReviewStatus
-from riskops.api_errors import InvalidTransition
 
 # How long after its due time an open follow-up counts as overdue (and its owner and the
 # incident's commander are told again).
@@ -29,7 +29,7 @@ OVERDUE_TITLE = _("Follow-up overdue: {title}")
 def follow_up_create(*, incident_id: int, by, title: str, owner, due_at: dt.datetime) -> FollowUpAction:
     if not (title or "").strip():
         raise ValidationError({"title": [_("Say what needs doing.")]})
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     review = getattr(incident, "review", None)
     if review is None or review.status == ReviewStatus.WAIVED:
         raise InvalidTransition(str(_("Follow-up actions belong to a post-incident review.")))

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import Incident
-from incidents.services.timeline import timeline_append
+from incidents.services import timeline_append
 from reviews.models import MAX_WHYS, PinnedEntry, RatingDecision, Review, ReviewStatus, RiskRating
 from reviews.services.locking import lock_open_review
-from riskops.api_errors import InvalidTransition
 from risks.scoring import check_ratings
 from risks.services import risk_rerate
 
@@ -20,7 +20,8 @@ RATING_VALUES = ("likelihood", "impact", "residual_likelihood", "residual_impact
 
 
 def review_open(*, incident: Incident, now: dt.datetime) -> Review:
-    """Called by incident_resolve, in its transaction: the review, with one rating row per linked risk."""
+    """Run by incident_resolve, in its transaction (reviews/apps.py registers it): the review, with
+    one rating row per linked risk."""
     review, _created = Review.objects.get_or_create(incident=incident, defaults={"opened_at": now})
     rated = set(review.ratings.values_list("risk_id", flat=True))
     RiskRating.objects.bulk_create(
@@ -30,7 +31,8 @@ def review_open(*, incident: Incident, now: dt.datetime) -> Review:
 
 
 def review_check_closable(*, incident: Incident) -> None:
-    """Called by incident_close: a 409 unless the review is completed or waived."""
+    """Run by incident_close, in its transaction (reviews/apps.py registers it): a 409 unless the
+    review is completed or waived."""
     status = Review.objects.filter(incident=incident).values_list("status", flat=True).first()
     if status in {ReviewStatus.COMPLETED, ReviewStatus.WAIVED}:
         return

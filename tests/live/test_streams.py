@@ -5,6 +5,7 @@ from channels.db import database_sync_to_async
 from django.db import transaction
 from django.test import Client
 
+from core import realtime
 from incidents import events, services
 from incidents.models import TimelineEntry
 from notifications.services import notifications_mark_all_read, notify
@@ -181,7 +182,7 @@ async def test_an_event_published_twice_is_delivered_once(sockets, incident, cas
     await act(services.incident_post_update)(incident_id=incident.pk, by=cast["commander"], body="Once")
     event = await socket.receive()
     entry = await act(TimelineEntry.objects.get)(incident=incident, seq=event["seq"])
-    await act(events.publish)(incident.pk, [(entry.seq, events.encode(events.event_from_entry(entry)))])
+    await act(events.publish)(incident.pk, [(entry.seq, realtime.encode(events.event_from_entry(entry)))])
     assert await socket.nothing_more()
 
 

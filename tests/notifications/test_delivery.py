@@ -13,13 +13,14 @@ from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, DeliveryState, WebhookEndpoint
 from notifications.services import deliveries_requeue_stalled, delivery_send, notify
 from notifications.tasks import deliver
+from riskops.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
 
 def told(recipients, kind="escalation", **extra):
     """notify() as a caller would, without queueing (these tests run the task themselves)."""
-    with mock.patch.object(deliver, "apply_async"):
+    with mock.patch.object(celery_app, "send_task"):
         return notify(recipients=recipients, kind=kind, title=KINDS[kind], **extra)
 
 
@@ -156,7 +157,7 @@ def test_the_sweep_queues_again_only_deliveries_nobody_works_on(english, make_us
         created_at=hour_ago, state=DeliveryState.SENDING, claimed_at=hour_ago
     )
     Delivery.objects.filter(pk=fresh.pk).update(created_at=now)
-    with mock.patch.object(deliver, "apply_async") as queued:
+    with mock.patch.object(celery_app, "send_task") as queued:
         assert sorted(deliveries_requeue_stalled(now=now)) == sorted([lost.pk, dead_worker.pk])
     assert sorted(call.kwargs["args"][0] for call in queued.call_args_list) == sorted(
         [lost.pk, dead_worker.pk]

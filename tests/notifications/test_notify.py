@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, Notification, Preference, WebhookEndpoint
 from notifications.services import notify
-from notifications.tasks import deliver
+from riskops.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
 
 def test_one_notification_per_distinct_recipient_in_their_language(english, chinese):
     title = format_lazy("{}: {}", KINDS["escalation"], "Backup supplier")
-    with mock.patch.object(deliver, "apply_async"):
+    with mock.patch.object(celery_app, "send_task"):
         notifications = notify(
             recipients=[english, chinese, english, chinese],
             kind="escalation",
@@ -40,7 +40,7 @@ def test_notify_takes_the_same_queries_for_two_people_or_twelve(
     english, chinese, make_user, django_assert_max_num_queries
 ):
     def queries_to_tell(people):
-        with django_assert_max_num_queries(10) as captured, mock.patch.object(deliver, "apply_async"):
+        with django_assert_max_num_queries(10) as captured, mock.patch.object(celery_app, "send_task"):
             notify(recipients=people, kind="task.overdue", title="Overdue")
         return [query["sql"] for query in captured.captured_queries]
 
@@ -54,15 +54,15 @@ def test_notify_takes_the_same_queries_for_two_people_or_twelve(
 
 
 def test_deliveries_are_queued_only_after_commit(english, django_capture_on_commit_callbacks):
-    with mock.patch.object(deliver, "apply_async") as delay:
+    with mock.patch.object(celery_app, "send_task") as send_task:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             notify(recipients=[english], kind="task.overdue", title="Overdue")
-        assert not delay.called
+        assert not send_task.called
         for callback in callbacks:
             callback()
     delivery = Delivery.objects.get()
     assert delivery.channel == Channel.EMAIL
-    delay.assert_called_once_with(args=[delivery.pk], queue="default")
+    send_task.assert_called_once_with("notifications.deliver", args=[delivery.pk])
 
 
 def test_nothing_is_written_or_queued_when_the_callers_transaction_rolls_back(
@@ -81,7 +81,7 @@ def test_nothing_is_written_or_queued_when_the_callers_transaction_rolls_back(
 
 
 def test_a_broker_that_is_down_does_not_fail_the_caller(english, django_capture_on_commit_callbacks):
-    broker_down = mock.patch.object(deliver, "apply_async", side_effect=ConnectionError("broker down"))
+    broker_down = mock.patch.object(celery_app, "send_task", side_effect=ConnectionError("broker down"))
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         notifications = notify(recipients=[english], kind="task.overdue", title="Overdue")
     assert len(notifications) == 1
@@ -90,7 +90,7 @@ def test_a_broker_that_is_down_does_not_fail_the_caller(english, django_capture_
 
 def test_e_mail_follows_the_preference_per_kind(english, chinese):
     Preference.objects.create(user=english, kind="tier.started", email=False)
-    with mock.patch.object(deliver, "apply_async"):
+    with mock.patch.object(celery_app, "send_task"):
         notify(recipients=[english, chinese], kind="tier.started", title="Tier 2")
         notify(recipients=[english], kind="task.overdue", title="Overdue")
     emailed = Delivery.objects.filter(channel=Channel.EMAIL)
@@ -116,7 +116,7 @@ def test_a_team_webhook_hears_each_notification_once(english, chinese, team, mak
         name="Mine", service="json", url="https://me.example/", user=chinese
     )
     Preference.objects.create(user=english, kind="escalation", webhook=False)
-    with mock.patch.object(deliver, "apply_async"):
+    with mock.patch.object(celery_app, "send_task"):
         notify(recipients=[chinese, english], kind="escalation", title="Escalated")
     webhooks = Delivery.objects.filter(channel=Channel.WEBHOOK).select_related("notification", "endpoint")
     assert sorted((d.endpoint.name, d.notification.recipient_id) for d in webhooks) == sorted(

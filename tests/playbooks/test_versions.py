@@ -5,12 +5,12 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import Conflict, InvalidTransition
 from playbooks import selectors
 from playbooks.exchange import playbook_export
 from playbooks.models import Playbook, PlaybookStatus
 from playbooks.services import playbook_create, playbook_publish, playbook_retire, playbook_update
 from playbooks.validation import InvalidPlaybook
-from riskops.api_errors import Conflict, InvalidTransition
 
 pytestmark = pytest.mark.django_db
 

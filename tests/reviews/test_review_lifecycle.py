@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.errors import InvalidTransition
 from incidents import services as incidents
 from incidents.models import IncidentStatus
 from reviews import services
 from reviews.models import RatingDecision, Review, ReviewStatus
-from riskops.api_errors import InvalidTransition
 from risks.models import ScoreChange
 from tests.factories import H
 

@@ -38,7 +38,7 @@ async def test_channel_layer_round_trip_on_real_redis():
 
 async def test_the_broadcaster_sends_from_sync_code_in_order():
     """Services call it from synchronous code; it returns at once and delivers in order."""
-    from riskops.broadcast import broadcaster
+    from core.broadcast import broadcaster
 
     layer = get_channel_layer()
     channel = await layer.new_channel()
@@ -52,3 +52,22 @@ async def test_the_broadcaster_sends_from_sync_code_in_order():
 @pytest.mark.parametrize("queue", ["timers", "default"])
 def test_both_queues_are_declared(queue):
     assert queue in {q.name for q in celery_app.conf.task_queues}
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("incidents.fire_timers", "timers"),
+        ("incidents.sweep_timers", "timers"),
+        ("notifications.deliver", "default"),
+        ("risks.run_import", "default"),
+    ],
+)
+def test_a_task_sent_by_name_goes_to_its_queue(task, queue):
+    assert celery_app.amqp.router.route({}, task)["queue"].name == queue
+
+
+def test_every_task_has_a_route_and_every_route_names_a_task():
+    celery_app.loader.import_default_modules()  # every app's tasks module, as a worker loads them
+    tasks = {name for name in celery_app.tasks if not name.startswith(("celery.", "tests."))}
+    assert set(celery_app.conf.task_routes) == tasks

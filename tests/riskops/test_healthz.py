@@ -3,9 +3,9 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from core.heartbeat import record_beat_tick
 from riskops.celery import app as celery_app
 from riskops.embedded_redis import free_port
-from riskops.health import record_beat_tick
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded_smoke]
 
@@ -21,7 +21,8 @@ def test_healthz_is_503_naming_redis_when_redis_is_unreachable(client, settings)
 
 
 def test_healthz_is_503_naming_the_worker_and_a_stale_beat(client):
-    from riskops.health import BEAT_HEARTBEAT_KEY, _redis_client
+    from core.heartbeat import BEAT_HEARTBEAT_KEY
+    from riskops.health import _redis_client
 
     _redis_client().set(BEAT_HEARTBEAT_KEY, time.time() - 3600)
     response = client.get("/healthz")

@@ -7,8 +7,8 @@ import logging
 import pytest
 from pythonjsonlogger.json import JsonFormatter
 
+from core.log_context import HEADER
 from incidents.models import Incident
-from riskops.log_context import HEADER
 from tests.processes import wait_until
 
 pytestmark = pytest.mark.django_db

@@ -123,7 +123,7 @@ MULTIPROCESS_CHILD = """
 import django
 django.setup()
 from django.test import Client
-from riskops.metrics import WEBSOCKET_CONNECTIONS
+from core.instruments import WEBSOCKET_CONNECTIONS
 Client().get("/login/")
 WEBSOCKET_CONNECTIONS.inc()
 """

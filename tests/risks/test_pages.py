@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from risks.models import Review, Risk, TreatmentAction
+from risks.models import Risk, RiskReview, TreatmentAction
 from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_a_full_review_cycle_in_the_pages(client, risk_officer, make_risk):
     client.post(f"/risks/actions/{action.pk}/status/", {"status": "done"})
     client.post(f"/risks/{risk.pk}/review/", {"outcome": "rerated", "notes": "Better now"})
     page = client.get(f"/risks/{risk.pk}/").content.decode()
-    assert Review.objects.get().notes == "Better now" and "Better now" in page
+    assert RiskReview.objects.get().notes == "Better now" and "Better now" in page
     assert "Review overdue" not in page and "Done" in page
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from people.models import Role
-from risks.models import Review, Risk, TreatmentAction
+from risks.models import Risk, RiskReview, TreatmentAction
 from tests.factories import NOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ def test_a_full_review_cycle_and_a_bad_file(
     page.fill("#id_notes", "备用供应商已签约 · Backup supplier signed")
     page.click("form[action$='/review/'] button[type=submit]")
     page.wait_for_load_state()
-    review = Review.objects.get()
+    review = RiskReview.objects.get()
     risk.refresh_from_db()
     assert review.notes.startswith("备用供应商") and not risk.review_overdue()
     assert "备用供应商已签约" in page.content() and page.locator(".marker.overdue").count() == 0

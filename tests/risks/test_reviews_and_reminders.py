@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
+from core.errors import InvalidTransition
 from notifications.models import Notification
 from people.models import Role
-from riskops.api_errors import InvalidTransition
 from risks import reminders, services
-from risks.models import Review
+from risks.models import RiskReview
 from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_a_review_sets_the_next_date_from_the_level(api, risk_officer, make_risk
         f"/api/v1/risks/{risk.id}/review/", {"outcome": "unchanged", "notes": "Controls hold"}, format="json"
     )
     assert response.status_code == 201, response.json()
-    review = Review.objects.get()
+    review = RiskReview.objects.get()
     risk.refresh_from_db()
     assert risk.next_review_at == review.reviewed_at + dt.timedelta(days=90)
     assert (review.reviewed_by, review.notes, risk.version) == (risk_officer, "Controls hold", 2)
@@ -36,7 +36,7 @@ def test_a_review_may_set_the_next_date_but_not_in_the_past(api, risk_officer, m
     assert response.status_code == 400 and "next_review_at" in response.json()
     response = client.post(url, {"outcome": "maybe"}, format="json")
     assert response.status_code == 400 and "outcome" in response.json()
-    assert not Review.objects.exists()
+    assert not RiskReview.objects.exists()
     later = (NOW + dt.timedelta(days=7)).isoformat()
     assert (
         client.post(url, {"outcome": "escalated", "next_review_at": later}, format="json").status_code == 201

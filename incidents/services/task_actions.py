@@ -7,20 +7,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidTransition
 from incidents.models import Task, TaskAssignment, TaskState
-from incidents.services.locking import lock_incident
+from incidents.services.locking import incident_lock
 from incidents.services.tiers import escalation_timers
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_cancel, timers_create
 from incidents.transitions import LIVE_STATUSES, check_task_move
 from playbooks.models import RaciRole
-from riskops.api_errors import InvalidTransition
 
 
 def _locked_task(task_id: int) -> tuple:
     """The task's incident and then the task, locked in that order (the order every writer uses)."""
     incident_id = Task.objects.values_list("incident_id", flat=True).get(pk=task_id)
-    incident = lock_incident(incident_id)
+    incident = incident_lock(incident_id)
     task = Task.objects.select_for_update().select_related("step").get(pk=task_id)
     return incident, task
 
