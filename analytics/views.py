@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from analytics.charts import bar_chart, duration_text
 from analytics.figures import figures_compute
 from analytics.selectors import DIMENSIONS
+from people.permissions import may_see_everything
 
 
 def _label(row: dict) -> str:
@@ -25,7 +26,7 @@ def _charts(rows: list[dict], value_text, top: float | None = None) -> dict:
 
 @login_required
 def analytics_page(request):
-    if not request.user.sees_everything:
+    if not may_see_everything(request.user):
         raise PermissionDenied
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "severity"
     figures = figures_compute(by=by, now=timezone.now())

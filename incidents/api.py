@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from incidents import selectors, services
+from incidents import permissions, selectors, services
 from incidents.serializers import (
     BodySerializer,
     DeclareSerializer,
@@ -64,7 +64,7 @@ class IncidentViewSet(
 
     def commanded(self):
         incident = self.get_object()
-        if not selectors.may_command(self.request.user, incident):
+        if not permissions.may_command(self.request.user, incident):
             raise PermissionDenied("Only the incident's commander or an administrator may do this.")
         return incident
 
@@ -158,13 +158,13 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=None, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        task = self.checked_task(selectors.may_work_on)
+        task = self.checked_task(permissions.may_work_on)
         return self.task_response(services.task_acknowledge(task_id=task.pk, by=request.user).pk)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        task = self.checked_task(selectors.may_work_on)
+        task = self.checked_task(permissions.may_work_on)
         form = NoteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.task_complete(task_id=task.pk, by=request.user, note=form.validated_data["note"])
@@ -173,7 +173,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReasonSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def skip(self, request, pk=None):
-        task = self.checked_task(selectors.may_work_on)
+        task = self.checked_task(permissions.may_work_on)
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.task_skip(task_id=task.pk, by=request.user, reason=form.validated_data["reason"])
@@ -182,7 +182,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReassignSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
-        task = self.checked_task(selectors.may_reassign)
+        task = self.checked_task(permissions.may_reassign)
         form = ReassignSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidTransition
-from incidents import page_queries, selectors, services
+from incidents import page_queries, permissions, selectors, services
 from incidents.forms import DeclareForm, ReassignForm
 from incidents.models import Incident, IncidentStatus, Task, TaskState
 from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS
@@ -62,15 +62,14 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
     for task in room.tasks_by_id.values():
         task.raci = page_queries.raci_rows(task)
         task.moves = TASK_TRANSITIONS[task.state]
-        task.may_work = selectors.may_work_on(person, task)
-        task.may_reassign = task.state not in {TaskState.DONE, TaskState.SKIPPED} and selectors.may_reassign(
-            person, task
-        )
+        task.may_work = permissions.may_work_on(person, task)
+        unfinished = task.state not in {TaskState.DONE, TaskState.SKIPPED}
+        task.may_reassign = unfinished and permissions.may_reassign(person, task)
     current = incident.current_tier.starts_after
     context = {
         "incident": incident,
         "columns": room.columns,
-        "may_command": selectors.may_command(person, incident),
+        "may_command": permissions.may_command(person, incident),
         "incident_moves": INCIDENT_TRANSITIONS[incident.status],
         "has_next_tier": any(column.tier.starts_after > current for column in room.columns),
         "is_live": incident.status in LIVE_STATUSES,
@@ -150,7 +149,7 @@ def task_action(request, task_id: int, action: str):
         raise Http404
     task = _visible_task(request, task_id)
     person = page_queries.viewer(request.user)
-    allowed = selectors.may_reassign if action == "reassign" else selectors.may_work_on
+    allowed = permissions.may_reassign if action == "reassign" else permissions.may_work_on
     if not allowed(person, task):
         raise PermissionDenied
     by = request.user
@@ -180,7 +179,7 @@ def incident_action(request, incident_id: int, action: str):
     if action not in INCIDENT_ACTIONS:
         raise Http404
     incident = _visible_incident(request, incident_id)
-    if action != "update" and not selectors.may_command(request.user, incident):
+    if action != "update" and not permissions.may_command(request.user, incident):
         raise PermissionDenied
     by, pk = request.user, incident.pk
     calls = {
@@ -203,7 +202,7 @@ def _my_tasks(request, *, status: int = 200, error: str = "", failed_task=None):
     tasks = list(page_queries.my_tasks(user=person))
     for task in tasks:
         task.moves = TASK_TRANSITIONS[task.state]
-        task.may_work = selectors.may_work_on(person, task)
+        task.may_work = permissions.may_work_on(person, task)
     return render(
         request,
         "incidents/my_tasks.html",

@@ -20,6 +20,7 @@ from indicators.serializers import (
     ReadingSerializer,
     ReadingsImportSerializer,
 )
+from people.permissions import may_write_register, signed_in
 
 
 class KRIPermission(BasePermission):
@@ -27,17 +28,17 @@ class KRIPermission(BasePermission):
     by the KRI's owner (checked per KRI in `_check_may_record`)."""
 
     def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
+        if not signed_in(request):
             return False
         return (
             request.method in SAFE_METHODS
             or view.action in view.READING_ACTIONS
-            or request.user.writes_register
+            or may_write_register(request.user)
         )
 
 
 def _check_may_record(user, kris) -> None:
-    if user.writes_register:
+    if may_write_register(user):
         return
     if any(kri.owner_id != user.pk for kri in kris):
         raise PermissionDenied(_("Only risk officers, administrators and the KRI's owner post its readings."))

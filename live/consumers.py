@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.instruments import WEBSOCKET_CONNECTIONS
 from core.realtime import DASHBOARD_GROUP, bell_group, encode, incident_group, team_group, user_group
-from live import selectors
+from live import permissions, selectors
 from live.origin import ticket_of
 from live.tickets import ticket_redeem
 from notifications.bell import bell_states
@@ -137,7 +137,7 @@ class IncidentConsumer(StreamConsumer):
         return None
 
     def may_watch(self, user):
-        return selectors.may_watch_incident(user, self.incident_id)
+        return permissions.may_watch_incident(user, self.incident_id)
 
     def opening(self):
         """The snapshot carries the seq the client continues from: its `since` (the events after
@@ -175,7 +175,7 @@ class TeamConsumer(AggregateConsumer):
         return [team_group(self.team_id)]
 
     def may_watch(self, user):
-        return selectors.may_watch_team(user, self.team_id)
+        return permissions.may_watch_team(user, self.team_id)
 
     def snapshot_data(self, now):
         return selectors.team_snapshot(team_id=self.team_id, now=now)
@@ -188,7 +188,7 @@ class DashboardConsumer(AggregateConsumer):
         return [DASHBOARD_GROUP]
 
     def may_watch(self, user):
-        return selectors.may_watch_dashboard(user)
+        return permissions.may_watch_dashboard(user)
 
     def snapshot_data(self, now):
         return selectors.dashboard_snapshot(now=now)

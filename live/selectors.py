@@ -10,34 +10,17 @@ from incidents.events import event_from_entry
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
 from incidents.selectors import (
     incidents_as_in_contract,
-    incidents_visible_to,
     tasks_with_raci,
     with_next_tier_at,
 )
 from incidents.serializers import IncidentDetailSerializer, TaskSerializer
 from incidents.transitions import LIVE_STATUSES
-from people.models import Membership, Team, User
+from people.models import Team, User
 from playbooks.models import RaciRole
 
 # The escalation level that reaches executives.
 EXECUTIVE_LEVEL = 3
 UNFINISHED = [TaskState.OPEN, TaskState.ACKNOWLEDGED]
-
-
-def may_watch_incident(user: User, incident_id: int) -> bool:
-    return incidents_visible_to(user).filter(pk=incident_id).exists()
-
-
-def may_watch_team(user: User, team_id: int) -> bool:
-    """Its members, and those who see everything."""
-    if not Team.objects.filter(pk=team_id).exists():
-        return False
-    return user.sees_everything or Membership.objects.filter(team_id=team_id, user=user).exists()
-
-
-def may_watch_dashboard(user: User) -> bool:
-    """Executives, administrators and risk officers."""
-    return user.sees_everything
 
 
 def _count(queryset: QuerySet) -> Coalesce:

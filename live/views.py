@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from live import selectors
+from live import permissions, selectors
 from people.models import Team
 
 
@@ -21,7 +21,7 @@ def _render(request, template: str, part: str, context: dict):
 
 @login_required
 def dashboard(request):
-    if not selectors.may_watch_dashboard(request.user):
+    if not permissions.may_watch_dashboard(request.user):
         raise PermissionDenied
     incidents = list(selectors.live_incidents(now=timezone.now()))
     return _render(
@@ -39,7 +39,7 @@ def dashboard(request):
 
 @login_required
 def team_now(request, team_id: int):
-    if not selectors.may_watch_team(request.user, team_id):
+    if not permissions.may_watch_team(request.user, team_id):
         raise Http404
     now = timezone.now()
     context = {

@@ -14,10 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from people.permissions import RegisterWritersWriteOthersRead
 from playbooks import selectors, services
 from playbooks.exchange import playbook_export, spec_from_text
 from playbooks.models import Playbook, PlaybookStatus
@@ -25,13 +25,6 @@ from playbooks.spec import playbook_spec
 from playbooks.validation import playbook_validate
 
 MAX_CLOCK_RATE = 3600
-
-
-class RiskOfficersWriteOthersRead(BasePermission):
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or request.user.writes_register
 
 
 class PlaybookFileParser(BaseParser):
@@ -76,7 +69,7 @@ PLAYBOOK_SCHEMA = extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTy
 class PlaybookViewSet(viewsets.ViewSet):
     """Versioned, tiered response playbooks with RACI per step (see the contract for the shape)."""
 
-    permission_classes = [RiskOfficersWriteOthersRead]
+    permission_classes = [RegisterWritersWriteOthersRead]
 
     def _get(self, pk) -> Playbook:
         try:

@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 
 from core.errors import InvalidTransition
 from people.models import Team, User
+from people.permissions import may_write_register
 from playbooks import selectors, services
 from playbooks.api import preview_parameters
 from playbooks.models import Playbook, PlaybookStatus
@@ -28,7 +29,7 @@ def _playbook(pk: int) -> Playbook:
 
 
 def _writer(request) -> None:
-    if not request.user.writes_register:
+    if not may_write_register(request.user):
         raise PermissionDenied
 
 
@@ -64,7 +65,7 @@ def playbook_detail(request, pk: int):
             "columns": [(tier, [step for step in steps if step.tier_id == tier.pk]) for tier in tiers],
             "chart": raci_chart(playbook),
             "versions": selectors.playbook_versions(playbook=playbook),
-            "can_edit": request.user.writes_register,
+            "can_edit": may_write_register(request.user),
         },
     )
 

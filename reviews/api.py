@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviews import selectors, services
+from reviews import permissions, selectors, services
 from reviews.models import Review
 from reviews.serializers import (
     FollowUpInputSerializer,
@@ -29,7 +29,7 @@ def visible_review(request, incident_id: int) -> Review:
 
 def writable_review(request, incident_id: int) -> Review:
     review = visible_review(request, incident_id)
-    if not selectors.may_write_review(request.user, review.incident):
+    if not permissions.may_write_review(request.user, review.incident):
         raise PermissionDenied("Only the commander, risk officers and administrators write the review.")
     return review
 
@@ -68,7 +68,7 @@ class ReviewWaiveView(APIView):
     @extend_schema(request=WaiverSerializer, responses=ReviewSerializer)
     def post(self, request, incident_id: int):
         visible_review(request, incident_id)
-        if not request.user.is_admin:
+        if not permissions.may_waive_review(request.user):
             raise PermissionDenied("Only an administrator may waive a review.")
         form = WaiverSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -115,7 +115,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         follow_up = self.get_object()
-        if follow_up.owner_id != request.user.pk and not selectors.may_write_review(
+        if follow_up.owner_id != request.user.pk and not permissions.may_write_review(
             request.user, follow_up.review.incident
         ):
             raise PermissionDenied("Only the owner or the review's writers mark a follow-up done.")

@@ -7,7 +7,6 @@ from django.db.models import Prefetch, QuerySet
 
 from incidents.models import Incident, TaskState, TimelineEntry
 from incidents.selectors import incidents_visible_to
-from people.models import Role
 from reviews.models import FollowUpAction, FollowUpState, PinnedEntry, Review
 
 
@@ -23,11 +22,6 @@ def review_queryset() -> QuerySet[Review]:
 def review_get(*, user, incident_id: int) -> Review:
     """The review of an incident the person may see; Review.DoesNotExist otherwise."""
     return review_queryset().get(incident__in=incidents_visible_to(user), incident_id=incident_id)
-
-
-def may_write_review(user, incident: Incident) -> bool:
-    """The commander, risk officers and administrators write the review; others who see it read it."""
-    return user.is_admin or user.role == Role.RISK_OFFICER or incident.commander_id == user.pk
 
 
 @dataclass(frozen=True)

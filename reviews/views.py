@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, InvalidTransition
 from playbooks.exchange import playbook_export, spec_from_text
 from playbooks.validation import InvalidPlaybook
-from reviews import selectors, services
+from reviews import permissions, selectors, services
 from reviews.forms import FollowUpForm, ProposalForm, RatingForm, ReviewForm, WaiverForm
 from reviews.models import Review, ReviewStatus
 
@@ -45,9 +45,9 @@ class _Page:
     def __init__(self, request, review: Review):
         self.request, self.review, self.incident = request, review, review.incident
         self.is_open = review.status == ReviewStatus.OPEN
-        self.writer = selectors.may_write_review(request.user, self.incident)
+        self.writer = permissions.may_write_review(request.user, self.incident)
         self.may_write = self.is_open and self.writer
-        self.may_waive = self.is_open and request.user.is_admin
+        self.may_waive = self.is_open and permissions.may_waive_review(request.user)
         self.timeline = selectors.timeline_to_pin(incident=self.incident)
         initial = {
             field: getattr(review, field)
@@ -201,7 +201,7 @@ def _follow_up_done(page: _Page) -> bool:
 
 
 def _waive(page: _Page) -> bool:
-    page.check(page.request.user.is_admin)
+    page.check(permissions.may_waive_review(page.request.user))
     page.waiver_form = WaiverForm(page.request.POST)
     return _submitted(
         page.waiver_form,

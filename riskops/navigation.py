@@ -1,36 +1,46 @@
-"""The navigation bar: which pages each kind of user is shown."""
+"""The navigation bar: which pages each person is shown, by the apps' own permission predicates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from live.permissions import may_watch_dashboard
 from people.models import Role
+from people.permissions import may_administer, may_see_everything
 
-EVERYONE = frozenset(Role.values)
+
+def everyone(user) -> bool:
+    return True
+
+
+def works_tasks(user) -> bool:
+    """Executives are told and watch; everyone else may hold tasks."""
+    return user.is_admin or user.role != Role.EXECUTIVE
 
 
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
     label: str
-    roles: frozenset = EVERYONE
+    shown_to: Callable = everyone
 
 
 # In the order shown. A page that is not routed yet is simply left out.
 ITEMS = [
     NavItem("home", _("Home")),
-    NavItem("dashboard", _("Dashboard"), frozenset({Role.EXECUTIVE, Role.ADMIN, Role.RISK_OFFICER})),
+    NavItem("dashboard", _("Dashboard"), may_watch_dashboard),
     NavItem("incident-list", _("Incidents")),
-    NavItem("my-tasks", _("My tasks"), frozenset({Role.RESPONDER, Role.RISK_OFFICER, Role.ADMIN})),
+    NavItem("my-tasks", _("My tasks"), works_tasks),
     NavItem("risk-list", _("Risk register")),
     NavItem("heatmap", _("Heat map")),
     NavItem("kri-list", pgettext_lazy("navigation", "KRIs")),  # short, so the bar fits on one line
     NavItem("playbook-list", _("Playbooks")),
-    NavItem("analytics", _("Analytics"), frozenset({Role.EXECUTIVE, Role.ADMIN, Role.RISK_OFFICER})),
+    NavItem("analytics", _("Analytics"), may_see_everything),
     NavItem("api-docs", _("API")),
-    NavItem("admin:index", _("Administration"), frozenset({Role.ADMIN})),
+    NavItem("admin:index", _("Administration"), may_administer),
 ]
 
 
@@ -38,10 +48,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    role = Role.ADMIN if user.is_admin else user.role
     items = []
     for item in ITEMS:
-        if role not in item.roles:
+        if not item.shown_to(user):
             continue
         try:
             url = reverse(item.url_name)

@@ -8,11 +8,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import Conflict
+from people.permissions import RegisterWritersWriteOthersRead
 from risks import importing, selectors, services, spreadsheet
 from risks.filters import RegisterFilterForm
 from risks.models import Category, ImportJob, Risk, TreatmentAction
@@ -34,15 +34,6 @@ from risks.tasks import run_import
 IMPORT_INLINE_LIMIT = 256 * 1024
 
 
-class RegisterPermission(BasePermission):
-    """Everyone signed in reads the register; risk officers and admins write it."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or request.user.writes_register
-
-
 def etag(risk: Risk) -> str:
     return f'"{risk.version}"'
 
@@ -62,7 +53,7 @@ class RiskViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = RiskSerializer
-    permission_classes = [RegisterPermission]
+    permission_classes = [RegisterWritersWriteOthersRead]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -251,13 +242,13 @@ class ImportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     queryset = ImportJob.objects.all()
     serializer_class = ImportJobSerializer
-    permission_classes = [RegisterPermission]
+    permission_classes = [RegisterWritersWriteOthersRead]
 
 
 class ActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = TreatmentAction.objects.all()
     serializer_class = ActionSerializer
-    permission_classes = [RegisterPermission]
+    permission_classes = [RegisterWritersWriteOthersRead]
 
     @extend_schema(request=ActionStatusSerializer, responses=ActionSerializer)
     def partial_update(self, request, pk=None):
@@ -272,14 +263,14 @@ class ActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Category.objects.filter(active=True)
     serializer_class = CategorySerializer
-    permission_classes = [RegisterPermission]
+    permission_classes = [RegisterWritersWriteOthersRead]
     pagination_class = None
 
 
 class MatrixView(APIView):
     """The active risk matrix."""
 
-    permission_classes = [RegisterPermission]
+    permission_classes = [RegisterWritersWriteOthersRead]
 
     @extend_schema(responses=MatrixSerializer)
     def get(self, request):

@@ -1,0 +1,21 @@
+"""Who may watch which live stream and page: an incident's, a team's, the executive dashboard."""
+
+from incidents.selectors import incidents_visible_to
+from people.models import Membership, Team, User
+from people.permissions import may_see_everything
+
+
+def may_watch_incident(user: User, incident_id: int) -> bool:
+    return incidents_visible_to(user).filter(pk=incident_id).exists()
+
+
+def may_watch_team(user: User, team_id: int) -> bool:
+    """Its members, and those who see everything."""
+    if not Team.objects.filter(pk=team_id).exists():
+        return False
+    return may_see_everything(user) or Membership.objects.filter(team_id=team_id, user=user).exists()
+
+
+def may_watch_dashboard(user: User) -> bool:
+    """Executives, administrators and risk officers."""
+    return may_see_everything(user)
