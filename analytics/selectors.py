@@ -23,12 +23,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
+from incidents.happenings import ESCALATION_FIRED, TASK_OVERDUE
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
 from people.models import Team
 from playbooks.models import RaciRole
 
 DIMENSIONS = ("playbook", "severity", "team", "month")
-ESCALATION_TYPES = ("escalation.fired", "task.overdue")
+ESCALATION_TYPES = (ESCALATION_FIRED.timeline, TASK_OVERDUE.timeline)
 
 INCIDENT_KEYS = {
     "all": Value(""),

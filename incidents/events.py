@@ -8,29 +8,13 @@ from django.db import transaction
 
 from core.broadcast import broadcaster
 from core.realtime import DASHBOARD_GROUP, encode, incident_group, team_group
+from incidents.happenings import DEFAULT_EVENT_TYPE, EVENT_TYPES
 from incidents.models import TaskAssignment
-
-# Timeline entry type → the contract's event type.
-EVENT_TYPES = {
-    "incident.declared": "incident.declared",
-    "incident.stabilized": "incident.updated",
-    "incident.reopened": "incident.updated",
-    "incident.closed": "incident.updated",
-    "incident.resolved": "incident.resolved",
-    "tier.changed": "incident.tier_changed",
-    "task.acknowledged": "task.updated",
-    "task.completed": "task.updated",
-    "task.skipped": "task.updated",
-    "task.reassigned": "task.updated",
-    "task.overdue": "task.overdue",
-    "escalation.fired": "escalation.fired",
-    "status.update": "timeline.appended",
-}
 
 
 def event_from_entry(entry) -> dict:
     return {
-        "type": EVENT_TYPES.get(entry.type, "timeline.appended"),
+        "type": EVENT_TYPES.get(entry.type, DEFAULT_EVENT_TYPE),
         "seq": entry.seq,
         "at": entry.at,
         "incident": entry.incident_id,

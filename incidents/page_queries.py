@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from incidents import selectors
 from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
 from people.models import Team, User
+from people.selectors import people_active
 from playbooks.models import Playbook, PlaybookStatus, RaciRole, Tier
 
 TIMELINE_LENGTH = 200
@@ -74,7 +75,7 @@ def published_playbooks() -> QuerySet[Playbook]:
 
 
 def active_people() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return people_active().order_by("first_name", "last_name", "username")
 
 
 def teams() -> QuerySet[Team]:

@@ -2,7 +2,8 @@
 
 from collections.abc import Iterable
 
-from people.models import Membership, Role, User
+from people.models import User
+from people.selectors import executives_active, memberships_of_active_people
 from playbooks.models import RaciRole
 
 
@@ -19,7 +20,7 @@ class Directory:
         if missing:
             for team_id in missing:
                 self._members[team_id] = set()
-            memberships = Membership.objects.filter(team_id__in=missing, user__is_active=True)
+            memberships = memberships_of_active_people(team_ids=missing)
             for membership in memberships.select_related("user"):
                 self._members[membership.team_id].add(membership.user)
         return set().union(*(self._members[team_id] for team_id in team_ids))
@@ -32,7 +33,7 @@ class Directory:
 
     def executives(self) -> set[User]:
         if self._executives is None:
-            self._executives = set(User.objects.filter(role=Role.EXECUTIVE, is_active=True))
+            self._executives = set(executives_active())
         return self._executives
 
 

@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import MAX_CLOCK_RATE, Incident, Task, TimelineEntry
-from people.models import Team, User
+from people.models import Team
+from people.selectors import people_active
 from playbooks.models import RaciRole
 from risks.models import Risk
 
@@ -94,7 +95,7 @@ class DeclareSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     severity = serializers.IntegerField(min_value=1, max_value=4)
     playbook = serializers.IntegerField()
-    commander = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    commander = serializers.PrimaryKeyRelatedField(queryset=people_active())
     risks = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Risk.objects.all(), required=False, default=list
     )
@@ -122,7 +123,7 @@ class BodySerializer(serializers.Serializer):
 
 class PartySerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    user = serializers.PrimaryKeyRelatedField(queryset=people_active(), required=False)
 
     def validate(self, attrs):
         if len(attrs) != 1:

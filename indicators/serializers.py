@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from indicators.models import KRI, Band, Breach, Direction, OnRed, Reading
-from people.models import User
+from people.selectors import people_active
 from playbooks.durations import DurationError, duration_parse, duration_text
 from risks.models import Risk, RiskStatus
 
@@ -39,10 +39,8 @@ class KRISerializer(serializers.ModelSerializer):
     risks = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Risk.objects.exclude(status=RiskStatus.ARCHIVED), required=False
     )
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    commander = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
-    )
+    owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
+    commander = serializers.PrimaryKeyRelatedField(queryset=people_active(), allow_null=True, required=False)
     direction = serializers.ChoiceField(choices=Direction.choices)
     on_red = serializers.ChoiceField(choices=OnRed.choices, required=False)
     amber = FiniteFloatField()

@@ -23,6 +23,7 @@ from live.origin import ticket_of
 from live.tickets import ticket_redeem
 from notifications.bell import bell_states
 from people.models import User
+from people.selectors import people_active
 
 UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
@@ -36,7 +37,7 @@ def authenticate(scope) -> User | None:
     ticket = ticket_of(scope)
     if ticket is not None:
         user_id = ticket_redeem(ticket=ticket)
-        return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+        return people_active().filter(pk=user_id).first() if user_id else None
     user = scope.get("user")
     return user if user is not None and user.is_authenticated and user.is_active else None
 
@@ -104,7 +105,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.sent[incident_id] = seq
 
     async def live_access_changed(self, message):
-        user = await database_sync_to_async(User.objects.filter(pk=self.user.pk, is_active=True).first)()
+        user = await database_sync_to_async(people_active().filter(pk=self.user.pk).first)()
         if user is None or not await database_sync_to_async(self.may_watch)(user):
             await self.close(code=FORBIDDEN)
             return

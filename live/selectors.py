@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from core.realtime import encode
 from incidents.events import event_from_entry
+from incidents.happenings import ESCALATION_FIRED
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
 from incidents.selectors import (
     incidents_as_in_contract,
@@ -32,7 +33,7 @@ def live_incidents(*, now: dt.datetime) -> QuerySet[Incident]:
     """Incidents still being worked, worst first, each with the figures the dashboard shows."""
     overdue = Task.objects.filter(incident=OuterRef("pk"), state__in=UNFINISHED, due_at__lt=now)
     to_executives = TimelineEntry.objects.filter(
-        incident=OuterRef("pk"), type="escalation.fired", data__level=EXECUTIVE_LEVEL
+        incident=OuterRef("pk"), type=ESCALATION_FIRED.timeline, data__level=EXECUTIVE_LEVEL
     )
     return (
         with_next_tier_at(Incident.objects.filter(status__in=LIVE_STATUSES))

@@ -1,18 +1,20 @@
 """The kinds of notification people can set preferences for, in the order shown to them.
 
-notify() accepts any kind; a kind not listed here simply follows the defaults.
+They are exactly the kinds the code sends (tests/notifications/test_kinds.py checks it), so every
+notification someone receives can be turned off, and no preference waits for one that never comes.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 KINDS = {
-    "incident.declared": _("An incident is declared"),
     "tier.started": _("A response tier starts"),
     "task.opened": _("A task of mine opens"),
     "task.overdue": _("A task is overdue"),
     "escalation": _("An escalation reaches me"),
-    "incident.resolved": _("An incident is resolved"),
+    "follow_up.due": _("A follow-up action of mine is due"),
+    "follow_up.overdue": _("A follow-up action is overdue"),
     "kri.breach": _("A key risk indicator breaches"),
+    "kri.missing": _("A key risk indicator misses its readings"),
     "risk.review_overdue": _("A risk review is overdue"),
     "risk.action_overdue": _("A treatment action is overdue"),
 }

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from people import services
 from people.models import Role, Team, User, validate_timezone
 from people.permissions import AdminWritesOthersRead, IsAdmin
+from people.selectors import people_active
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -88,7 +89,7 @@ class UserViewSet(
 ):
     """People. Admins create them; everyone signed in may list them (to pick owners and RACI)."""
 
-    queryset = User.objects.filter(is_active=True).prefetch_related("teams").order_by("username")
+    queryset = people_active().prefetch_related("teams").order_by("username")
     serializer_class = UserSerializer
 
     def get_permissions(self):
@@ -110,7 +111,7 @@ class UserViewSet(
 class TeamSerializer(serializers.ModelSerializer):
     members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     escalation_contact = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+        queryset=people_active(), allow_null=True, required=False
     )
 
     class Meta:
@@ -119,7 +120,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class MemberSerializer(serializers.Serializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    user = serializers.PrimaryKeyRelatedField(queryset=people_active())
 
 
 class TeamViewSet(viewsets.ModelViewSet):

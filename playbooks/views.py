@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from core.errors import InvalidTransition
-from people.models import Team, User
+from people.models import Team
 from people.permissions import may_write_register
+from people.selectors import people_active
 from playbooks import selectors, services
 from playbooks.api import preview_parameters
 from playbooks.models import Playbook, PlaybookStatus
@@ -119,7 +120,7 @@ def playbook_editor(request, pk: int | None = None):
     teams = [{"value": f"team:{team.pk}", "label": team.name} for team in Team.objects.order_by("name")]
     people = [
         {"value": f"user:{person.pk}", "label": f"{person} ({person.username})"}
-        for person in User.objects.filter(is_active=True).order_by("username")
+        for person in people_active().order_by("username")
     ]
     return render(
         request,

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from incidents.serializers import TimelineEntrySerializer
-from people.models import User
+from people.selectors import people_active
 from reviews.models import MAX_WHYS, FollowUpAction, PlaybookProposal, RatingDecision, Review, RiskRating
 
 
@@ -129,5 +129,5 @@ class ProposalInputSerializer(serializers.Serializer):
 
 class FollowUpInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
     due_at = serializers.DateTimeField()

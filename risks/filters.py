@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from people.models import User
+from people.selectors import people_active
 from risks.models import Category, Level, RiskStatus
 from risks.selectors import ORDERINGS, RegisterFilters
 
@@ -23,7 +23,7 @@ class RegisterFilterForm(forms.Form):
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
-        queryset=User.objects.filter(is_active=True).order_by("username"),
+        queryset=people_active().order_by("username"),
         required=False,
         empty_label="—",
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from people.models import User
+from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
     ActionStatus,
@@ -28,7 +28,7 @@ def scale_choices(scale: list[dict], blank: bool) -> list[tuple]:
 
 
 def _people():
-    return User.objects.filter(is_active=True).order_by("username")
+    return people_active().order_by("username")
 
 
 class RiskForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.recording import audit_entry_of, audit_record_many, changed
 from audit.recording import snapshot as audited
-from people.models import User
+from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
     Category,
@@ -70,7 +70,7 @@ class Lookups:
     def load(cls) -> "Lookups":
         active = matrix_ensure_default()
         return cls(
-            users=dict(User.objects.filter(is_active=True).values_list("username", "id")),
+            users=dict(people_active().values_list("username", "id")),
             categories=dict(Category.objects.values_list("key", "id")),
             playbooks=set(Playbook.objects.values_list("id", flat=True)),
             risks=Risk.objects.in_bulk(field_name="number"),

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from people.models import User
+from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
     ActionStatus,
@@ -74,7 +74,7 @@ class RiskSerializer(serializers.ModelSerializer):
     ref = serializers.CharField(read_only=True)
     description = serializers.CharField(required=False, allow_blank=True)
     category = serializers.SlugRelatedField(slug_field="key", queryset=Category.objects.filter(active=True))
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     treatment = serializers.ChoiceField(choices=Treatment.choices, required=False)
     status = serializers.ChoiceField(choices=RiskStatus.choices, required=False)
@@ -192,7 +192,7 @@ class RescoreSerializer(serializers.Serializer):
 
 
 class ActionSerializer(serializers.ModelSerializer):
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     overdue = serializers.SerializerMethodField()
 

@@ -48,6 +48,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from incidents import services  # noqa: E402
+from incidents.happenings import ESCALATION_FIRED, TASK_OVERDUE  # noqa: E402
 from incidents.models import TimelineEntry, Timer, TimerKind, TimerState  # noqa: E402
 from people.models import Role, Team  # noqa: E402
 from people.services import user_create  # noqa: E402
@@ -203,7 +204,8 @@ def main():
     fired = list(timers.filter(state=TimerState.FIRED).values_list("due_at", "fired_at"))
     lateness = [(fired_at - due_at).total_seconds() * 1000 for due_at, fired_at in fired]
     missed = timers.filter(state=TimerState.PENDING).count()
-    entries = TimelineEntry.objects.filter(type__in=["task.overdue", "escalation.fired"]).count()
+    escalation_types = [TASK_OVERDUE.timeline, ESCALATION_FIRED.timeline]
+    entries = TimelineEntry.objects.filter(type__in=escalation_types).count()
     print(f"floor: redis round trip p50 {redis_ms:.2f} ms, database round trip p50 {db_ms:.2f} ms")
     print(
         f"declare (30-step playbook): p50 {statistics.median(declare_ms):.1f} ms, "

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incidents import happenings
 from incidents.models import MAX_CLOCK_RATE, Incident, Task, TaskAssignment, Timer, TimerKind
 from incidents.services.tiers import escalation_timers, open_task, tell_tier_started
 from incidents.services.timeline import timeline_append
@@ -96,7 +97,7 @@ def incident_declare(
     timers_create(timers=tier_starts + escalations, now=now)
     timeline_append(
         incident=incident,
-        type="incident.declared",
+        type=happenings.INCIDENT_DECLARED.timeline,
         at=now,
         actor=declared_by,
         data={

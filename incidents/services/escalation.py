@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents import recipients
+from incidents import happenings, recipients
 from incidents.models import Incident, Task, TaskAssignment, TimelineEntry, Timer, TimerState
 from incidents.services.timeline import timeline_extend
 from incidents.transitions import LIVE_STATUSES
@@ -57,11 +57,11 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
         if incident.status not in LIVE_STATUSES or task.state not in ESCALATING_TASK_STATES:
             continue  # a timer that outlived its task: claimed, and nothing to say
         people = people_for_level(level=timer.level, task=task, incident=incident, directory=directory)
-        kind = "task.overdue" if timer.level == 1 else "escalation"
+        happening = happenings.escalation_at(timer.level)
         messages.append(
             Message(
                 recipients=people,
-                kind=kind,
+                kind=happening.notification,
                 title=format_lazy(TITLES[timer.level], incident=incident.title, task=task.title),
                 url=f"/incidents/{incident.pk}/",
                 incident_id=incident.pk,
@@ -70,7 +70,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
         escalated[task.pk] = timer.level  # the highest level reached, since timers come in order
         entries[incident.pk].append(
             TimelineEntry(
-                type="task.overdue" if timer.level == 1 else "escalation.fired",
+                type=happening.timeline,
                 at=now,
                 data={
                     "task": task.pk,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidTransition
+from incidents import happenings
 from incidents.models import Incident, IncidentStatus, Task, TaskState, Timer, TimerKind, TimerState
 from incidents.services import hooks
 from incidents.services.locking import incident_lock
@@ -42,7 +43,7 @@ def incident_stabilize(*, incident_id: int, by, now: dt.datetime | None = None) 
         target=IncidentStatus.STABILIZED,
         by=by,
         now=now or timezone.now(),
-        entry="incident.stabilized",
+        entry=happenings.INCIDENT_STABILIZED.timeline,
     )
 
 
@@ -56,7 +57,7 @@ def incident_resolve(*, incident_id: int, by, now: dt.datetime | None = None) ->
         target=IncidentStatus.RESOLVED,
         by=by,
         now=now or timezone.now(),
-        entry="incident.resolved",
+        entry=happenings.INCIDENT_RESOLVED.timeline,
     )
     timers_cancel(queryset=incident.timers.all())
     incident.tasks.exclude(next_escalation_at=None).update(next_escalation_at=None)
@@ -74,7 +75,7 @@ def incident_close(*, incident_id: int, by, now: dt.datetime | None = None) -> I
         target=IncidentStatus.CLOSED,
         by=by,
         now=now or timezone.now(),
-        entry="incident.closed",
+        entry=happenings.INCIDENT_CLOSED.timeline,
     )
 
 
@@ -91,7 +92,7 @@ def incident_reopen(*, incident_id: int, by, reason: str, now: dt.datetime | Non
         target=IncidentStatus.ACTIVE,
         by=by,
         now=now,
-        entry="incident.reopened",
+        entry=happenings.INCIDENT_REOPENED.timeline,
         data={"reason": reason.strip()},
     )
     if was_stopped:
@@ -149,7 +150,7 @@ def incident_post_update(*, incident_id: int, by, body: str, now: dt.datetime | 
     incident = incident_lock(incident_id)
     return timeline_append(
         incident=incident,
-        type="status.update",
+        type=happenings.STATUS_UPDATE.timeline,
         at=now or timezone.now(),
         actor=by,
         data={"body": body.strip()},

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidTransition
+from incidents import happenings
 from incidents.models import Task, TaskAssignment, TaskState
 from incidents.services.locking import incident_lock
 from incidents.services.tiers import escalation_timers
@@ -54,7 +55,7 @@ def task_acknowledge(*, task_id: int, by, now: dt.datetime | None = None) -> Tas
         target=TaskState.ACKNOWLEDGED,
         by=by,
         now=now,
-        entry="task.acknowledged",
+        entry=happenings.TASK_ACKNOWLEDGED.timeline,
         fields={"acknowledged_at": now, "acknowledged_by": by},
         data={},
     )
@@ -68,7 +69,7 @@ def task_complete(*, task_id: int, by, note: str = "", now: dt.datetime | None =
         target=TaskState.DONE,
         by=by,
         now=now,
-        entry="task.completed",
+        entry=happenings.TASK_COMPLETED.timeline,
         fields={"finished_at": now, "finished_by": by, "note": note.strip()},
         data={"note": note.strip()},
     )
@@ -84,7 +85,7 @@ def task_skip(*, task_id: int, by, reason: str, now: dt.datetime | None = None) 
         target=TaskState.SKIPPED,
         by=by,
         now=now,
-        entry="task.skipped",
+        entry=happenings.TASK_SKIPPED.timeline,
         fields={"finished_at": now, "finished_by": by, "note": reason.strip()},
         data={"reason": reason.strip()},
     )
@@ -129,7 +130,7 @@ def task_reassign(
         changes["due_at"] = due_at.isoformat()
     timeline_append(
         incident=incident,
-        type="task.reassigned",
+        type=happenings.TASK_REASSIGNED.timeline,
         at=now,
         actor=by,
         data={"task": task.pk, "state": task.state, "reason": reason.strip(), **changes},

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents import recipients
+from incidents import happenings, recipients
 from incidents.models import Incident, Task, TaskState, Timer, TimerKind
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_create
@@ -70,7 +70,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
         [
             Message(
                 recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),
-                kind="tier.started",
+                kind=happenings.TIER_STARTED.notification,
                 title=format_lazy(
                     _("{incident}: {tier} has started"), incident=incident.title, tier=tier.name
                 ),
@@ -79,7 +79,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
             ),
             Message(
                 recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
-                kind="task.opened",
+                kind=happenings.TASK_OPENED.notification,
                 title=format_lazy(
                     _("{incident}: {tier} has started and you have tasks in it"),
                     incident=incident.title,
@@ -101,7 +101,7 @@ def tier_start(*, incident: Incident, tier, started_at: dt.datetime, actor, now:
     opened = open_tier_tasks(incident=incident, tier=tier, started_at=started_at, now=now)
     timeline_append(
         incident=incident,
-        type="tier.changed",
+        type=happenings.TIER_STARTED.timeline,
         at=now,
         actor=actor,
         data={"from": previous.key, "to": tier.key, "opened": [task.pk for task in opened]},

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidTransition
+from incidents.happenings import REVIEW_COMPLETED, REVIEW_WAIVED
 from incidents.models import Incident
 from incidents.services import timeline_append
 from reviews.models import MAX_WHYS, PinnedEntry, RatingDecision, Review, ReviewStatus, RiskRating
@@ -124,7 +125,7 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
     review.save(update_fields=["status", "completed_at", "completed_by"])
     timeline_append(
         incident=incident,
-        type="review.completed",
+        type=REVIEW_COMPLETED.timeline,
         at=now,
         actor=by,
         data={"rerated": [r.risk_id for r in ratings if r.decision == RatingDecision.RERATE]},
@@ -169,6 +170,10 @@ def review_waive(*, incident_id: int, by, reason: str, now: dt.datetime | None =
     review.completed_at, review.completed_by = now, by
     review.save(update_fields=["status", "waiver_reason", "completed_at", "completed_by"])
     timeline_append(
-        incident=incident, type="review.waived", at=now, actor=by, data={"reason": review.waiver_reason}
+        incident=incident,
+        type=REVIEW_WAIVED.timeline,
+        at=now,
+        actor=by,
+        data={"reason": review.waiver_reason},
     )
     return review

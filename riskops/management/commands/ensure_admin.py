@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from people.models import Role, User
+from people.selectors import people_active
 
 ADMIN_PASSWORD_FILE = settings.VAR_DIR / "admin-password"
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     help = "Creates an administrator with a random password if none exists, and says how to log in."
 
     def handle(self, *args, **options):
-        admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        admin = people_active().filter(is_superuser=True).order_by("pk").first()
         if admin is None:
             password = secrets.token_urlsafe(12)
             admin = User.objects.create_superuser("admin", "admin@localhost", password, role=Role.ADMIN)
