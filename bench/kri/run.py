@@ -72,7 +72,9 @@ def run() -> int:
     from people.models import Role
     from people.services import user_create
 
-    officer = user_create(username="bench", password="Bench-Password-42", role=Role.RISK_OFFICER, teams=[])
+    officer = user_create(
+        by=None, username="bench", password="Bench-Password-42", role=Role.RISK_OFFICER, teams=[]
+    )
     common = {"owner": officer, "on_red": "notify"}
     kris = [
         services.kri_create(name="threshold", direction="higher_is_worse", amber=80, red=90, **common),
