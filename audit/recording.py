@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.duration import duration_iso_string
 
 from audit.models import AuditAction, AuditEntry
 
@@ -19,6 +20,8 @@ HIDDEN = "(hidden)"
 def _plain(value):
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return duration_iso_string(value)
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, (bytes, memoryview)):

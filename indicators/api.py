@@ -58,10 +58,12 @@ class KRIViewSet(
         return selectors.kri_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.kri_create(**serializer.validated_data)
+        serializer.instance = services.kri_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.kri_update(kri=serializer.instance, changes=serializer.validated_data)
+        serializer.instance = services.kri_update(
+            kri=serializer.instance, by=self.request.user, changes=serializer.validated_data
+        )
 
     def _record(self, request, entries: list[dict], *, many: bool) -> Response:
         _check_may_record(request.user, {entry["kri"] for entry in entries})

@@ -75,7 +75,7 @@ def run() -> int:
     officer = user_create(
         by=None, username="bench", password="Bench-Password-42", role=Role.RISK_OFFICER, teams=[]
     )
-    common = {"owner": officer, "on_red": "notify"}
+    common = {"by": None, "owner": officer, "on_red": "notify"}
     kris = [
         services.kri_create(name="threshold", direction="higher_is_worse", amber=80, red=90, **common),
         services.kri_create(
@@ -185,6 +185,7 @@ def red_reading_to_incident(client, officer, start: dt.datetime) -> list[float]:
         playbook=playbook,
     )
     kri = services.kri_create(
+        by=None,
         name="DAU",
         direction="lower_is_worse",
         amber=110,
