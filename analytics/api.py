@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from analytics.figures import csv_rows, figures_compute
 from analytics.selectors import DIMENSIONS
-from people.permissions import may_see_everything
+from core.permissions import may_see_everything
 
 
 class QuerySerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from analytics.charts import bar_chart, duration_text
 from analytics.figures import figures_compute
 from analytics.selectors import DIMENSIONS
-from people.permissions import may_see_everything
+from core.permissions import may_see_everything
 
 
 def _label(row: dict) -> str:

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from audit.models import AuditEntry
-from people.permissions import IsAdmin
+from core.permissions import IsAdmin
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from indicators.models import KRI, Breach, Reading
 
 
 @admin.register(KRI)
-class KRIAdmin(admin.ModelAdmin):
+class KRIAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "owner", "direction", "amber", "red", "on_red", "band", "last_measured_at"]
     list_filter = ["band", "on_red", "direction"]
     search_fields = ["name"]

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from core.permissions import may_write_register, signed_in
 from indicators import importing, selectors, services
 from indicators.serializers import (
     BreachSerializer,
@@ -20,7 +21,6 @@ from indicators.serializers import (
     ReadingSerializer,
     ReadingsImportSerializer,
 )
-from people.permissions import may_write_register, signed_in
 
 
 class KRIPermission(BasePermission):
@@ -59,10 +59,12 @@ class KRIViewSet(
         return selectors.kri_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.kri_create(**serializer.validated_data)
+        serializer.instance = services.kri_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.kri_update(kri=serializer.instance, changes=serializer.validated_data)
+        serializer.instance = services.kri_update(
+            kri=serializer.instance, by=self.request.user, changes=serializer.validated_data
+        )
 
     def _record(self, request, entries: list[dict], *, many: bool) -> Response:
         _check_may_record(request.user, {entry["kri"] for entry in entries})

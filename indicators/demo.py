@@ -43,6 +43,7 @@ def load(password: str) -> None:
         risk_update(risk=dau_risk, by=officer, changes={"playbook": plan}, reason="KRI demo · 指标演示")
 
     dau = services.kri_create(
+        by=None,
         name="Daily active users · 日活跃用户",
         unit="k users",
         owner=person["ops.lead"],
@@ -58,6 +59,7 @@ def load(password: str) -> None:
     _series(dau, [round(120 + 4 * math.sin(day / 2), 1) for day in range(30)], DAY, officer, now)
 
     health = services.kri_create(
+        by=None,
         name="User-health index · 用户健康度",
         unit="points",
         owner=person["ops.lead"],
@@ -73,6 +75,7 @@ def load(password: str) -> None:
     _series(health, [78, 76, 77, 74, 72, 71, 69, 68, 66, 64, 63], 7 * DAY, officer, now)
 
     turnover = services.kri_create(
+        by=None,
         name="Inventory turnover days · 库存周转天数",
         unit="days",
         owner=person["logistics"],
@@ -88,6 +91,7 @@ def load(password: str) -> None:
     _series(turnover, [38, 39, 41, 42, 43, 44, 45, 44.5, 45.5], 7 * DAY, officer, now)
 
     cash = services.kri_create(
+        by=None,
         name="Operating cash flow · 经营现金流",
         unit="M CNY",
         owner=person["treasurer"],
@@ -103,6 +107,7 @@ def load(password: str) -> None:
     _series(cash, [18, 14, 11, 9, 12, 7, 3, -2], 91 * DAY, officer, now)
 
     volatility = services.kri_create(
+        by=None,
         name="Supply-chain volatility index · 供应链波动指数",
         unit="points",
         owner=person["buyer"],

@@ -17,6 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import AuditAction
+from audit.recording import audit_record, audit_values
 from indicators.breaches import breach_follow
 from indicators.models import KRI, Breach, BreachState, OnRed, Reading
 from indicators.rules import band_of, rule_as_json, rule_parse, threshold_errors
@@ -74,6 +76,7 @@ def _kri_check(kri: KRI) -> None:
 @transaction.atomic
 def kri_create(
     *,
+    by,
     name: str,
     owner,
     direction: str,
@@ -103,13 +106,15 @@ def kri_create(
     _kri_check(kri)
     kri.save()
     kri.risks.set(risks)
+    audit_record(kri, by=by, action=AuditAction.CREATED)
     return kri
 
 
 @transaction.atomic
-def kri_update(*, kri: KRI, changes: dict) -> KRI:
+def kri_update(*, kri: KRI, by, changes: dict) -> KRI:
     """Changes settings; the readings already recorded keep the band they were given."""
     locked = KRI.objects.select_for_update().get(pk=kri.pk)
+    before = audit_values(locked)
     for field in KRI_FIELDS:
         if field in changes:
             setattr(locked, field, changes[field])
@@ -117,6 +122,7 @@ def kri_update(*, kri: KRI, changes: dict) -> KRI:
     locked.save()
     if "risks" in changes:
         locked.risks.set(changes["risks"])
+    audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
     return locked
 
 

@@ -1,8 +1,8 @@
 """Who may watch which live stream and page: an incident's, a team's, the executive dashboard."""
 
+from core.permissions import may_see_everything
 from incidents.selectors import incidents_visible_to
 from people.models import Membership, Team, User
-from people.permissions import may_see_everything
 
 
 def may_watch_incident(user: User, incident_id: int) -> bool:

@@ -86,5 +86,5 @@ class PreferenceViewSet(viewsets.ViewSet):
         selectors.preference_for(user=request.user, kind=kind)
         serializer = PreferenceSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.preference_set(user=request.user, kind=kind, **serializer.validated_data)
+        services.preference_set(user=request.user, by=request.user, kind=kind, **serializer.validated_data)
         return Response(PreferenceSerializer(selectors.preference_for(user=request.user, kind=kind)).data)

@@ -13,6 +13,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.recording import audit_record, audit_values
 from notifications import senders
 from notifications.bell import bell_ring_on_commit
 from notifications.kinds import KINDS
@@ -200,24 +202,27 @@ def notifications_mark_all_read(*, user: User, now: dt.datetime | None = None) -
 
 @transaction.atomic
 def preference_set(
-    *, user: User, kind: str, email: bool | None = None, webhook: bool | None = None
+    *, user: User, by, kind: str, email: bool | None = None, webhook: bool | None = None
 ) -> Preference:
     if kind not in KINDS:
         raise ValidationError({"kind": [_("Unknown kind of notification.")]})
-    preference, _created = Preference.objects.select_for_update().get_or_create(user=user, kind=kind)
+    preference, created = Preference.objects.select_for_update().get_or_create(user=user, kind=kind)
+    before = None if created else audit_values(preference)
     if email is not None:
         preference.email = email
     if webhook is not None:
         preference.webhook = webhook
     preference.save(update_fields=["email", "webhook"])
+    action = AuditAction.CREATED if created else AuditAction.UPDATED
+    audit_record(preference, by=by, action=action, before=before)
     return preference
 
 
 @transaction.atomic
-def preferences_set_all(*, user: User, email_kinds: set[str], webhook_kinds: set[str]) -> None:
+def preferences_set_all(*, user: User, by, email_kinds: set[str], webhook_kinds: set[str]) -> None:
     """The whole preferences form at once: the kinds ticked for e-mail and for webhooks."""
     for kind in KINDS:
-        preference_set(user=user, kind=kind, email=kind in email_kinds, webhook=kind in webhook_kinds)
+        preference_set(user=user, by=by, kind=kind, email=kind in email_kinds, webhook=kind in webhook_kinds)
 
 
 @transaction.atomic

@@ -54,6 +54,7 @@ def preferences(request):
     """The preferences form: one e-mail and one webhook checkbox per kind."""
     services.preferences_set_all(
         user=request.user,
+        by=request.user,
         email_kinds={key.removeprefix("email:") for key in request.POST if key.startswith("email:")},
         webhook_kinds={key.removeprefix("webhook:") for key in request.POST if key.startswith("webhook:")},
     )

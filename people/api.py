@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.permissions import AdminWritesOthersRead, IsAdmin
 from people import services
 from people.models import Role, Team, User, validate_timezone
-from people.permissions import AdminWritesOthersRead, IsAdmin
 from people.selectors import people_active
 
 
@@ -43,7 +43,7 @@ class UserSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.user_create(**validated_data)
+        return services.user_create(by=self.context["request"].user, **validated_data)
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -76,9 +76,12 @@ class MeSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         if "password" in validated_data:
-            services.user_change_password(user=instance, password=validated_data["password"])
+            services.user_change_password(
+                user=instance, by=self.context["request"].user, password=validated_data["password"]
+            )
         return services.user_update_preferences(
             user=instance,
+            by=self.context["request"].user,
             timezone=validated_data.get("timezone"),
             language=validated_data.get("language"),
         )
@@ -102,7 +105,7 @@ class UserViewSet(
     def me(self, request):
         if request.method == "GET":
             return Response(MeSerializer(request.user).data)
-        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        serializer = MeSerializer(request.user, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         serializer.save()
         return Response(MeSerializer(request.user).data)
@@ -128,12 +131,23 @@ class TeamViewSet(viewsets.ModelViewSet):
     serializer_class = TeamSerializer
     permission_classes = [AdminWritesOthersRead]
 
+    def perform_create(self, serializer):
+        serializer.instance = services.team_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.team_update(
+            team=serializer.instance, by=self.request.user, changes=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.team_delete(team=instance, by=self.request.user)
+
     @extend_schema(request=MemberSerializer, responses=TeamSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAdmin])
     def members(self, request, pk=None):
         team = self.get_object()
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.team_add_member(team=team, user=serializer.validated_data["user"])
+        services.team_add_member(team=team, by=request.user, user=serializer.validated_data["user"])
         team = self.get_queryset().get(pk=team.pk)
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)

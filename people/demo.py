@@ -1,7 +1,7 @@
 """Demo teams and people: one of every role, a responder or two in each team."""
 
 from people import services
-from people.models import Role, Team
+from people.models import Role
 
 TEAMS = [
     ("crisis", "Crisis management · 危机管理小组"),
@@ -40,10 +40,11 @@ ESCALATION_CONTACTS = {
 
 
 def load(password: str) -> None:
-    teams = {slug: Team.objects.create(slug=slug, name=name) for slug, name in TEAMS}
+    teams = {slug: services.team_create(by=None, slug=slug, name=name) for slug, name in TEAMS}
     people = {}
     for username, first, last, role, team_slugs, language, timezone in PEOPLE:
         people[username] = services.user_create(
+            by=None,
             username=username,
             password=password,
             email=f"{username}@example.com",
@@ -55,5 +56,4 @@ def load(password: str) -> None:
             last_name=last,
         )
     for slug, username in ESCALATION_CONTACTS.items():
-        teams[slug].escalation_contact = people[username]
-        teams[slug].save(update_fields=["escalation_contact"])
+        services.team_update(team=teams[slug], by=None, changes={"escalation_contact": people[username]})

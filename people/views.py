@@ -3,6 +3,8 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from people import services
+
 
 @require_POST
 def switch_language(request):
@@ -15,7 +17,6 @@ def switch_language(request):
     if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+        services.user_update_preferences(user=request.user, by=request.user, language=language)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response

@@ -17,7 +17,7 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from people.permissions import RegisterWritersWriteOthersRead
+from core.permissions import RegisterWritersWriteOthersRead
 from playbooks import selectors, services
 from playbooks.exchange import playbook_export, spec_from_text
 from playbooks.models import Playbook, PlaybookStatus

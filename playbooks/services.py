@@ -104,11 +104,9 @@ def _set_status(playbook: Playbook, status: str, *, by) -> None:
 def _audit(playbook: Playbook, *, by, action: str, before: dict | None, after: dict | None = None) -> None:
     """One audit entry for a version; `after` defaults to its whole plan as the API spells it."""
     audit_record(
-        actor=by,
+        playbook,
+        by=by,
         action=action,
-        object_type="playbooks.playbook",
-        object_id=playbook.pk,
-        object_repr=f"{playbook.name} v{playbook.version}",
         before=before,
         after=after if after is not None else playbook_spec(_reloaded(playbook)),
     )

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from core.errors import InvalidTransition
+from core.permissions import may_write_register
 from people.models import Team
-from people.permissions import may_write_register
 from people.selectors import people_active
 from playbooks import selectors, services
 from playbooks.api import preview_parameters

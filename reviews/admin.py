@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from reviews.models import FollowUpAction, PlaybookProposal, Review, RiskRating
 
 
@@ -45,7 +46,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title", "owner", "due_at", "state", "due_reminded_at", "overdue_reminded_at"]
     list_filter = ["state"]
     search_fields = ["title"]

@@ -7,9 +7,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.permissions import may_administer, may_see_everything
 from live.permissions import may_watch_dashboard
 from people.models import Role
-from people.permissions import may_administer, may_see_everything
 
 
 def everyone(user) -> bool:

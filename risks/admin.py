@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
 from risks import services
 from risks.models import Category, RiskMatrix
 
@@ -48,7 +49,7 @@ class RiskMatrixAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["key", "label_en", "label_zh", "position", "active"]
     list_editable = ["label_en", "label_zh", "position", "active"]
     search_fields = ["key", "label_en", "label_zh"]

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import Conflict
-from people.permissions import RegisterWritersWriteOthersRead
+from core.permissions import RegisterWritersWriteOthersRead
 from risks import importing, selectors, services, spreadsheet
 from risks.filters import RegisterFilterForm
 from risks.models import Category, ImportJob, Risk, TreatmentAction

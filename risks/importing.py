@@ -15,8 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
-from audit.recording import audit_entry_of, audit_record_many, changed
-from audit.recording import snapshot as audited
+from audit.recording import audit_record, audit_record_many, audit_values
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
@@ -286,16 +285,16 @@ def _write(plan: Plan, lookups: Lookups, *, by, reason: str, now: dt.datetime) -
         risk.next_review_at = values["next_review_at"] or review_due(risk, lookups.active, now)
         new_risks.append(risk)
     Risk.objects.bulk_create(new_risks, batch_size=1000)
-    audit = [
-        audit_entry_of(risk, actor=by, action=AuditAction.CREATED, after=audited(risk)) for risk in new_risks
-    ]
+    audit = []
+    for risk in new_risks:
+        audit_record(risk, by=by, action=AuditAction.CREATED, into=audit)
     history += [
         ScoreChange(risk=risk, at=now, by=by, reason=reason, before={}, after=snapshot(risk))
         for risk in new_risks
     ]
     updated_fields = set()
     for risk, changes in plan.updates:
-        before, audited_before = snapshot(risk), audited(risk)
+        before, audited_before = snapshot(risk), audit_values(risk)
         for name, value in changes.items():
             setattr(risk, name, value)
         apply_ratings(risk, lookups.matrices[risk.matrix_id])
@@ -303,8 +302,7 @@ def _write(plan: Plan, lookups: Lookups, *, by, reason: str, now: dt.datetime) -
             history.append(ScoreChange(risk=risk, at=now, by=by, reason=reason, before=before, after=after))
         risk.version += 1
         updated_fields |= changes.keys()
-        was, now_is = changed(audited_before, audited(risk))
-        audit.append(audit_entry_of(risk, actor=by, action=AuditAction.UPDATED, before=was, after=now_is))
+        audit_record(risk, by=by, action=AuditAction.UPDATED, before=audited_before, into=audit)
     if plan.updates:
         updated_fields |= {
             "level",

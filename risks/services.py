@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.recording import audit_record, audit_values
 from core.errors import Conflict, InvalidTransition
 from risks import defaults
 from risks.models import (
@@ -75,7 +77,7 @@ def matrix_revise(
     """A new version of the matrix; the old one stays, and so do the scores made on it."""
     matrix_validate(likelihood=likelihood, impact=impact, levels=levels, grid=grid, appetite=appetite)
     latest = RiskMatrix.objects.select_for_update().order_by("-version").first()
-    return RiskMatrix.objects.create(
+    matrix = RiskMatrix.objects.create(
         version=(latest.version if latest else 0) + 1,
         likelihood=likelihood,
         impact=impact,
@@ -84,6 +86,8 @@ def matrix_revise(
         appetite=appetite,
         created_by=by,
     )
+    audit_record(matrix, by=by, action=AuditAction.CREATED)
+    return matrix
 
 
 def matrix_ensure_default() -> RiskMatrix:
@@ -101,11 +105,15 @@ def matrix_ensure_default() -> RiskMatrix:
         )
 
 
+@transaction.atomic
 def categories_ensure_default() -> None:
+    """The default categories the organisation lacks; nobody in particular adds them."""
     for position, (key, label_en, label_zh) in enumerate(defaults.CATEGORIES):
-        Category.objects.get_or_create(
+        category, created = Category.objects.get_or_create(
             key=key, defaults={"label_en": label_en, "label_zh": label_zh, "position": position}
         )
+        if created:
+            audit_record(category, by=None, action=AuditAction.CREATED)
 
 
 # Risks --------------------------------------------------------------------------------------
@@ -175,6 +183,7 @@ def risk_create(
     risk.full_clean(exclude=["number", "matrix", "next_review_at"])
     [risk.number] = numbers_allocate()
     risk.save()
+    audit_record(risk, by=by, action=AuditAction.CREATED)
     ScoreChange.objects.create(
         risk=risk, at=now, by=by, reason=reason or _("Identified"), before={}, after=snapshot(risk)
     )
@@ -233,6 +242,7 @@ def risk_rerate(
 ) -> Risk:
     """Re-rates a risk (incidents and post-incident reviews call this); every change is in its history."""
     locked = _locked(risk, None)
+    before = audit_values(locked)
     values = {
         "likelihood": likelihood,
         "impact": impact,
@@ -246,6 +256,7 @@ def risk_rerate(
     ):
         locked.version += 1
         locked.save()
+        audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
     return locked
 
 
@@ -265,6 +276,7 @@ def risk_update(
     """
     now = now or timezone.now()
     locked = _locked(risk, expected_version)
+    before = audit_values(locked)
     status = changes.get("status", locked.status)
     if status != locked.status and status not in STATUS_TRANSITIONS[locked.status]:
         raise InvalidTransition(
@@ -283,6 +295,7 @@ def risk_update(
     locked.full_clean(exclude=["number", "matrix"])
     locked.version += 1
     locked.save()
+    audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
     return locked
 
 
@@ -307,13 +320,14 @@ def risk_rescore(*, risk: Risk, by, reason: str, now: dt.datetime | None = None)
             }
         )
     check_ratings(matrix, {field: getattr(locked, field) for field in RATING_FIELDS})
-    before = snapshot(locked)
+    before, audited_before = snapshot(locked), audit_values(locked)
     apply_ratings(locked, matrix)
     ScoreChange.objects.create(
         risk=locked, at=now or timezone.now(), by=by, reason=reason, before=before, after=snapshot(locked)
     )
     locked.version += 1
     locked.save()
+    audit_record(locked, by=by, action=AuditAction.UPDATED, before=audited_before)
     return locked
 
 
@@ -335,6 +349,7 @@ def risk_review(
     locked = _locked(risk, None)
     if next_review_at is not None and next_review_at <= now:
         raise ValidationError({"next_review_at": [_("The next review must be in the future.")]})
+    before = audit_values(locked)
     locked.next_review_at = next_review_at or review_due(locked, locked.matrix, now)
     review = RiskReview(
         risk=locked,
@@ -348,6 +363,7 @@ def risk_review(
     review.save()
     locked.version += 1
     locked.save(update_fields=["next_review_at", "version", "updated_at"])
+    audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
     return review
 
 
@@ -356,6 +372,7 @@ def action_create(*, risk: Risk, by, title: str, owner, due_at: dt.datetime) -> 
     action = TreatmentAction(risk=risk, title=title, owner=owner, due_at=due_at)
     action.full_clean(exclude=["risk", "owner"])
     action.save()
+    audit_record(action, by=by, action=AuditAction.CREATED)
     return action
 
 
@@ -364,6 +381,7 @@ def action_set_status(
     *, action: TreatmentAction, by, status: str, now: dt.datetime | None = None
 ) -> TreatmentAction:
     locked = TreatmentAction.objects.select_for_update().get(pk=action.pk)
+    before = audit_values(locked)
     if status != locked.status and status not in ACTION_TRANSITIONS[locked.status]:
         raise InvalidTransition(
             _("An action cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": status}
@@ -371,4 +389,5 @@ def action_set_status(
     locked.status = status
     locked.completed_at = (now or timezone.now()) if status == ActionStatus.DONE else None
     locked.save(update_fields=["status", "completed_at"])
+    audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
     return locked

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, InvalidTransition
-from people.permissions import may_write_register
+from core.permissions import may_write_register
 from risks import importing, selectors, services
 from risks.api import IMPORT_INLINE_LIMIT, export_response
 from risks.filters import RegisterFilterForm

@@ -22,7 +22,7 @@ def person(role: str, username: str, teams=(), **extra):
     """A person who signs in with PASSWORD."""
     from people.services import user_create
 
-    return user_create(username=username, password=PASSWORD, role=role, teams=list(teams), **extra)
+    return user_create(by=None, username=username, password=PASSWORD, role=role, teams=list(teams), **extra)
 
 
 def supply_chain_cast() -> dict:

@@ -156,7 +156,9 @@ def build(args):
     started = time.monotonic()
 
     def person(username, role, teams=()):
-        return user_create(username=username, password="Bench-Password-1", role=role, teams=list(teams))
+        return user_create(
+            by=None, username=username, password="Bench-Password-1", role=role, teams=list(teams)
+        )
 
     supply, pr = Team.objects.create(slug="supply", name="Supply"), Team.objects.create(slug="pr", name="PR")
     cast = {

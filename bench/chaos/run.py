@@ -234,7 +234,9 @@ def bench(var: Path, redis) -> int:
         )
 
         def person(username, role, teams=()):
-            return user_create(username=username, password="Bench-Password-1", role=role, teams=list(teams))
+            return user_create(
+                by=None, username=username, password="Bench-Password-1", role=role, teams=list(teams)
+            )
 
         supply, pr = (
             Team.objects.create(slug="supply", name="Supply"),

@@ -72,8 +72,10 @@ def run() -> int:
     from people.models import Role
     from people.services import user_create
 
-    officer = user_create(username="bench", password="Bench-Password-42", role=Role.RISK_OFFICER, teams=[])
-    common = {"owner": officer, "on_red": "notify"}
+    officer = user_create(
+        by=None, username="bench", password="Bench-Password-42", role=Role.RISK_OFFICER, teams=[]
+    )
+    common = {"by": None, "owner": officer, "on_red": "notify"}
     kris = [
         services.kri_create(name="threshold", direction="higher_is_worse", amber=80, red=90, **common),
         services.kri_create(
@@ -183,6 +185,7 @@ def red_reading_to_incident(client, officer, start: dt.datetime) -> list[float]:
         playbook=playbook,
     )
     kri = services.kri_create(
+        by=None,
         name="DAU",
         direction="lower_is_worse",
         amber=110,

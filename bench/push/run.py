@@ -151,14 +151,14 @@ def layer_trial(args) -> None:
         "supply": supply,
         "pr": pr,
         "buyer": user_create(
-            username="buyer", password="Bench-Password-1", role=Role.RESPONDER, teams=[supply]
+            by=None, username="buyer", password="Bench-Password-1", role=Role.RESPONDER, teams=[supply]
         ),
         "pr_lead": user_create(
-            username="pr-lead", password="Bench-Password-1", role=Role.RESPONDER, teams=[pr]
+            by=None, username="pr-lead", password="Bench-Password-1", role=Role.RESPONDER, teams=[pr]
         ),
     }
-    officer = user_create(username="officer", password="Bench-Password-1", role=Role.RISK_OFFICER)
-    executive = user_create(username="ceo", password="Bench-Password-1", role=Role.EXECUTIVE)
+    officer = user_create(by=None, username="officer", password="Bench-Password-1", role=Role.RISK_OFFICER)
+    executive = user_create(by=None, username="ceo", password="Bench-Password-1", role=Role.EXECUTIVE)
     playbook = playbook_publish(
         playbook=playbook_create(spec=three_tier_spec(cast), created_by=officer), by=officer
     )

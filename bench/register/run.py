@@ -65,9 +65,11 @@ def main():
     from people.services import user_create
     from risks.importing import import_register
 
-    officer = user_create(username="bench-officer", password="Correct-Horse-42", role=Role.RISK_OFFICER)
+    officer = user_create(
+        by=None, username="bench-officer", password="Correct-Horse-42", role=Role.RISK_OFFICER
+    )
     owners = [
-        user_create(username=f"owner{n}", password="Correct-Horse-42", role=Role.RESPONDER).username
+        user_create(by=None, username=f"owner{n}", password="Correct-Horse-42", role=Role.RESPONDER).username
         for n in range(20)
     ]
     content = register_csv(owners, RISKS)

@@ -105,10 +105,12 @@ def playbook_spec(team, person, steps):
 def setup_data(timers: int, window: float):
     team = Team.objects.create(slug="bench", name="Bench")
     people = [
-        user_create(username=f"bench{n}", password="Bench-Password-1", role=Role.RESPONDER, teams=[team])
+        user_create(
+            by=None, username=f"bench{n}", password="Bench-Password-1", role=Role.RESPONDER, teams=[team]
+        )
         for n in range(5)
     ]
-    user_create(username="exec", password="Bench-Password-1", role=Role.EXECUTIVE)
+    user_create(by=None, username="exec", password="Bench-Password-1", role=Role.EXECUTIVE)
     officer = people[0]
     small = playbook_publish(
         playbook=playbook_create(spec=playbook_spec(team, officer, 10), created_by=officer), by=officer

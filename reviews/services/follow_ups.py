@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.recording import audit_record, audit_values
 from core.errors import InvalidTransition
 from incidents.services import incident_lock
 from notifications.services import notify
@@ -33,7 +35,9 @@ def follow_up_create(*, incident_id: int, by, title: str, owner, due_at: dt.date
     review = getattr(incident, "review", None)
     if review is None or review.status == ReviewStatus.WAIVED:
         raise InvalidTransition(str(_("Follow-up actions belong to a post-incident review.")))
-    return FollowUpAction.objects.create(review=review, title=title.strip(), owner=owner, due_at=due_at)
+    action = FollowUpAction.objects.create(review=review, title=title.strip(), owner=owner, due_at=due_at)
+    audit_record(action, by=by, action=AuditAction.CREATED)
+    return action
 
 
 @transaction.atomic
@@ -41,8 +45,10 @@ def follow_up_complete(*, follow_up_id: int, by, now: dt.datetime | None = None)
     action = FollowUpAction.objects.select_for_update().get(pk=follow_up_id)
     if action.state != FollowUpState.OPEN:
         raise InvalidTransition(str(_("This follow-up action is already done.")))
+    before = audit_values(action)
     action.state, action.done_at = FollowUpState.DONE, now or timezone.now()
     action.save(update_fields=["state", "done_at"])
+    audit_record(action, by=by, action=AuditAction.UPDATED, before=before)
     return action
 
 

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from audit.models import AppendOnly, AuditEntry
-from people.models import Role, Team
+from people.models import Role
+from people.services import team_create
 from playbooks.services import playbook_create, playbook_publish, playbook_update
 from tests.factories import PASSWORD, three_tier_spec
 
@@ -159,7 +160,7 @@ def test_a_password_change_is_logged_as_hidden(make_user, operator):
 
 
 def test_entries_are_never_changed_or_deleted(admin, team):
-    Team.objects.create(slug="legal", name="Legal")
+    team_create(by=admin, slug="legal", name="Legal")
     entry = AuditEntry.objects.get(object_type="people.team", after__slug="legal")
     entry.object_repr = "something else"
     with pytest.raises(AppendOnly):
@@ -175,7 +176,7 @@ def test_entries_are_never_changed_or_deleted(admin, team):
 
 
 def test_the_admin_site_shows_entries_but_cannot_add_change_or_delete_them(operator, team):
-    Team.objects.create(slug="legal", name="Legal")
+    team_create(by=operator, slug="legal", name="Legal")
     entry = AuditEntry.objects.latest("id")
     browser = Client()
     browser.force_login(operator)
@@ -191,8 +192,8 @@ def test_the_admin_site_shows_entries_but_cannot_add_change_or_delete_them(opera
 
 
 def test_the_api_lists_entries_newest_first_and_filters_them(api, admin, team):
-    Team.objects.create(slug="legal", name="Legal")
-    Team.objects.create(slug="pr", name="PR")
+    team_create(by=admin, slug="legal", name="Legal")
+    team_create(by=admin, slug="pr", name="PR")
     client = api.as_user(admin)
     body = client.get("/api/v1/audit-log/?object_type=people.team").json()
     assert [row["object_repr"] for row in body["results"]][:2] == ["PR", "Legal"]

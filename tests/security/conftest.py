@@ -59,6 +59,7 @@ def build_world() -> dict:
         due_at=declared_at + 72 * H,
     )
     kri = kri_create(
+        by=None,
         name="Supplier on-time rate",
         owner=officer,
         direction="lower_is_worse",

@@ -1,5 +1,6 @@
 """Who may do what, by role: the predicates every app's API, pages, streams and navigation use,
-and the DRF permissions built from them.
+and the DRF permissions built from them. They read the person's role properties (people.User's
+`is_admin`, `sees_everything`, `writes_register`), so every floor may use them, audit's API too.
 
 What a person may do to one incident, task or review is decided by that app's own
 `permissions.py`, on top of these.
