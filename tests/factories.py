@@ -56,6 +56,20 @@ def published_plan(spec: dict, by):
     return playbook_publish(playbook=playbook_create(spec=spec, created_by=by), by=by)
 
 
+def plant_fire(cast, playbook, at):
+    """The cast's severity-1 incident, declared from `playbook` at `at`, commanded by "commander"."""
+    from incidents import services
+
+    return services.incident_declare(
+        title="Main supplier plant fire",
+        severity=1,
+        playbook_id=playbook.pk,
+        commander=cast["commander"],
+        declared_by=cast["officer"],
+        now=at,
+    )
+
+
 def three_tier_spec(cast, extra_steps_in_t1: int = 0) -> dict:
     """The supply-chain plan of the `cast`: T1 0–6 h, T2 6–48 h, T3 48 h+, one step in each."""
     supply, pr = cast["supply"].pk, cast["pr"].pk

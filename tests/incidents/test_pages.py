@@ -7,15 +7,45 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident, IncidentStatus, TaskState, TimelineEntry
+from playbooks.models import Playbook
 from playbooks.services import playbook_create, playbook_publish
-from tests.factories import three_tier_spec
+from tests.factories import plant_fire, published_plan, supply_chain_cast, three_tier_spec
+from tests.fixtures.database import built_once
 
 pytestmark = pytest.mark.django_db
 
 PAGE_USERS = ["commander", "buyer", "pr_lead", "outsider", "ceo", "officer", "admin"]
+
+
+def war_room_scene() -> dict:
+    """The cast, their plan and their incident: made once for this module's 75 tests."""
+    cast = supply_chain_cast()
+    playbook = published_plan(three_tier_spec(cast), cast["officer"])
+    incident = plant_fire(cast, playbook, timezone.now().replace(microsecond=0))
+    return {"cast": cast, "playbook": playbook.pk, "incident": incident.pk}
+
+
+scene = built_once(war_room_scene, "scene")
+
+
+@pytest.fixture
+def cast(scene):
+    """Read again for each test, so that one test's changes in memory never reach the next."""
+    return {role: type(thing).objects.get(pk=thing.pk) for role, thing in scene["cast"].items()}
+
+
+@pytest.fixture
+def playbook(scene):
+    return Playbook.objects.get(pk=scene["playbook"])
+
+
+@pytest.fixture
+def incident(scene):
+    return Incident.objects.get(pk=scene["incident"])
 
 
 @pytest.fixture
@@ -184,7 +214,7 @@ def test_declaring_a_drill_from_the_form_opens_its_war_room(as_user, cast, playb
             "clock_rate": "60",
         },
     )
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(title="Rehearsal")
     assert response.status_code == 302 and response.url == war_room(incident)
     assert (incident.drill, incident.clock_rate, incident.declared_by) == (True, 60, cast["officer"])
     assert incident.tasks.filter(state=TaskState.OPEN).count() == 1
@@ -210,13 +240,14 @@ def test_a_bad_declaration_shows_field_errors_and_writes_nothing(as_user, cast, 
         "clock_rate": "1",
         **overrides,
     }
+    incidents, entries = Incident.objects.count(), TimelineEntry.objects.count()
     response = as_user(cast["officer"]).post(reverse("incident-declare"), data)
     assert response.status_code == 400
     assert set(response.context["form"].errors) == fields
     page = response.content.decode()
     for field in fields:
         assert f'id="{field}-errors"' in page  # shown next to the field
-    assert not Incident.objects.exists() and not TimelineEntry.objects.exists()
+    assert Incident.objects.count() == incidents and TimelineEntry.objects.count() == entries
 
 
 def test_the_form_offers_only_published_playbooks(as_user, cast, playbook):
@@ -413,5 +444,5 @@ def test_my_tasks_takes_the_same_queries_for_few_or_many_tasks(as_user, cast):
     declare_with_steps(cast, 12)
     with CaptureQueriesContext(connection) as many:
         page = client.get(reverse("my-tasks")).content.decode()
-    assert page.count('class="card my-task') == 14
+    assert page.count('class="card my-task') == 14 + 1  # and the module's incident's
     assert len(few.captured_queries) == len(many.captured_queries)

@@ -18,17 +18,13 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.views import APIView
 
 from tests.factories import PASSWORD
+from tests.fixtures.database import built_once
 from tests.security.conftest import KINDS, build_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The security world, built once for this module's hundred tests (see the docstring above)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+world = built_once(build_world, "world")  # for this module's hundred tests (see the docstring above)
 
 
 @dataclass(frozen=True)
