@@ -56,8 +56,9 @@ def published_plan(spec: dict, by):
     return playbook_publish(playbook=playbook_create(spec=spec, created_by=by), by=by)
 
 
-def plant_fire(cast, playbook, at):
-    """The cast's severity-1 incident, declared from `playbook` at `at`, commanded by "commander"."""
+def plant_fire(cast, playbook, at, risks=()):
+    """The cast's severity-1 incident, declared from `playbook` at `at`, commanded by "commander",
+    linked to `risks`."""
     from incidents import services
 
     return services.incident_declare(
@@ -66,6 +67,7 @@ def plant_fire(cast, playbook, at):
         playbook_id=playbook.pk,
         commander=cast["commander"],
         declared_by=cast["officer"],
+        risks=list(risks),
         now=at,
     )
 

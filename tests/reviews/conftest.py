@@ -3,7 +3,7 @@ import pytest
 from incidents import services as incidents
 from risks.models import Category
 from risks.services import risk_create
-from tests.factories import H
+from tests.factories import H, plant_fire
 
 
 @pytest.fixture
@@ -20,15 +20,7 @@ def risk(cast):
 
 @pytest.fixture
 def incident(playbook, cast, declared_at, risk):
-    return incidents.incident_declare(
-        title="Main supplier plant fire",
-        severity=1,
-        playbook_id=playbook.pk,
-        commander=cast["commander"],
-        declared_by=cast["officer"],
-        risks=[risk],
-        now=declared_at,
-    )
+    return plant_fire(cast, playbook, declared_at, risks=[risk])
 
 
 @pytest.fixture
