@@ -64,5 +64,7 @@ urlpatterns = [
     ),
 ]
 
-handler404 = "riskops.views.not_found"
-handler500 = "riskops.views.server_error"
+handler400 = "riskops.problem_pages.bad_request"
+handler403 = "riskops.problem_pages.permission_denied"
+handler404 = "riskops.problem_pages.not_found"
+handler500 = "riskops.problem_pages.server_error"

@@ -17,3 +17,22 @@ def test_sign_in_and_switch_to_chinese(signed_in_page, responder, live_server, s
     page.screenshot(path=screenshot_dir / "home-zh.png", full_page=True)
     responder.refresh_from_db()
     assert responder.language == "zh-hans"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_missing_and_a_refused_page_keep_the_site_around_them(
+    signed_in_page, make_user, team, live_server, screenshot_dir, language
+):
+    reader = make_user(teams=[team], language=language)
+    page = signed_in_page(reader)
+    for path, status in (("/incidents/999999/", 404), ("/analytics/", 403)):
+        for width, height in ((1440, 900), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{live_server.url}/")
+            response = page.goto(f"{live_server.url}{path}", referer=f"{live_server.url}/")
+            assert response.status == status
+            assert page.locator(".topbar .mainnav a").count() > 0
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=screenshot_dir / f"problem-{status}-{language}-{width}.png", full_page=True)
+        page.click("text=" + ("返回首页" if language == "zh-hans" else "Go to your home page"))
+        page.wait_for_url(f"{live_server.url}/")
