@@ -1,7 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -54,8 +52,3 @@ def metrics(request):
     if not _may_scrape(request):
         return JsonResponse({"detail": _("Metrics need the metrics token.")}, status=403)
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
-
-
-@login_required
-def home(request):
-    return render(request, "home.html")

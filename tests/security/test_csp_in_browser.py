@@ -19,6 +19,7 @@ def pages(world) -> list[str]:
         "/",
         "/dashboard/",
         f"/teams/{world['team']}/now/",
+        "/teams/",
         "/risks/",
         "/risks/new/",
         "/risks/heatmap/",
