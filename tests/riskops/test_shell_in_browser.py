@@ -34,3 +34,28 @@ def test_a_missing_and_a_refused_page_keep_the_site_around_them(
             page.screenshot(path=screenshot_dir / f"problem-{status}-{language}-{width}.png", full_page=True)
         page.click("text=" + ("返回首页" if language == "zh-hans" else "Go to your home page"))
         page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.parametrize(("language", "menu"), [("en", "Menu"), ("zh-hans", "菜单")])
+def test_on_a_phone_the_navigation_folds_into_a_menu(
+    signed_in_page, make_user, team, live_server, screenshot_dir, language, menu
+):
+    page = signed_in_page(make_user(teams=[team], language=language))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    assert not page.locator(".mainnav").is_visible()
+    assert page.locator(".notification-bell").is_visible()
+    assert page.locator(".language-switch button:visible").count() == 1  # the other language only
+    assert page.locator(".topbar").bounding_box()["height"] < 70
+    page.screenshot(path=screenshot_dir / f"menu-closed-{language}-390.png")
+
+    page.get_by_role("button", name=menu).click()
+    assert page.locator(".mainnav").is_visible()
+    assert page.get_by_role("button", name=menu).get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=screenshot_dir / f"menu-open-{language}-390.png")
+    page.locator(".mainnav a", has_text="Risk register" if language == "en" else "风险登记册").click()
+    page.wait_for_url(f"{live_server.url}/risks/")
+
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert page.locator(".mainnav").is_visible() and not page.locator(".menu-toggle").is_visible()
