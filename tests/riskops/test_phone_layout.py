@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 SCROLL_WIDTH = "document.documentElement.scrollWidth"
 # The pages people use most on a phone, kept as screenshots to look at.
 LOOKED_AT = ("/dashboard/", "/incidents/mine/", "/risks/", "/notifications/", "/incidents/{incident}/")
+LOOKED_AT += ("/playbooks/{playbook}/preview/",)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -19,7 +20,7 @@ def test_no_page_scrolls_sideways(world, signed_in_page, live_server, screenshot
     admin.save(update_fields=["language"])
     page = signed_in_page(admin)
     too_wide = {}
-    looked_at = {path.format(incident=world["incident"]) for path in LOOKED_AT}
+    looked_at = {path.format(**world) for path in LOOKED_AT}
     for width, height in ((390, 844), (1440, 900)):
         page.set_viewport_size({"width": width, "height": height})
         for path in every_page(world):
