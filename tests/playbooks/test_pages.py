@@ -120,7 +120,11 @@ def test_the_preview_draws_the_plan_as_a_gantt_in_plan_time(client, library):
         assert [mark.kind for mark in row.marks] == ["escalation-1", "escalation-2", "escalation-3"]
         assert window.x + window.width == pytest.approx(row.marks[0].x, abs=0.4)  # due, then escalation 1
         assert row.marks[0].x < row.marks[1].x < row.marks[2].x
-    assert [tick.label for tick in chart.ticks[:3]] == ["+0 天", "+2 天", "+4 天"]  # plan time, not 60× faster
+    assert [tick.label for tick in chart.ticks[:3]] == [
+        "+0 天",
+        "+2 天",
+        "+4 天",
+    ]  # plan time, not 60× faster
     page = response.content.decode()
     assert page.count('class="gantt-row"') == len(steps) and "一级升级（R 与 A）" in page
 
