@@ -204,6 +204,7 @@ def test_the_page_refuses_an_empty_review_next_to_its_fields(client, risk_office
 @pytest.mark.parametrize(
     ("moment", "message"),
     [("1900-01-01T00:00:00Z", "in the past"), (FAR.isoformat(), f"more than {MAX_YEARS_AHEAD} years")],
+    ids=["past", "centuries-away"],
 )
 def test_absurd_dates_are_field_errors_on_every_api_path(api, risk_officer, make_risk, moment, message):
     risk = make_risk()
