@@ -24,6 +24,7 @@ WORDS = {
         "source": "定期复核",
         "sev": "1 级",
         "not_rated": "未评级",
+        "not_rated_count": "1 项未关闭的风险尚未评级",
     },
     "en": {
         "reason": "Say why the ratings change.",
@@ -32,6 +33,7 @@ WORDS = {
         "source": "Periodic review of",
         "sev": "SEV 1",
         "not_rated": "Not rated",
+        "not_rated_count": "1 open risk is not rated yet",
     },
 }
 SIZES = {"wide": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -150,6 +152,12 @@ def test_reasons_reviews_and_badges_in_the_browser(
     risk.refresh_from_db()
     assert (risk.residual_likelihood, risk.residual_impact) == (2, 3)
     assert page.locator(".marker.overdue").count() == 1  # the review is done; the action is still late
+
+    # The heat map counts the risk not rated yet apart from its cells.
+    page.goto(f"{live_server.url}/risks/heatmap/")
+    assert words["not_rated_count"] in page.locator(".heatmap-not-rated").inner_text()
+    assert sum(int(cell) for cell in page.locator("td.cell a").all_inner_texts()) == 1
+    page.screenshot(path=screenshot_dir / f"register-heatmap-{language.split('-')[0]}.png", full_page=True)
 
     # Screenshots, and no sideways scrolling on a phone; the register shows the risk not rated yet.
     short = language.split("-")[0]
