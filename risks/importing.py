@@ -69,6 +69,7 @@ class Lookups:
     risks: dict[int, Risk]
     matrices: dict[int, RiskMatrix]
     active: RiskMatrix
+    read: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lookups":
@@ -83,16 +84,24 @@ class Lookups:
         )
 
     def objects(self, values: dict) -> dict:
-        """A row's values as the services take them: the category, owner and playbook themselves."""
+        """A row's values as the services take them: the category, owner and playbook themselves
+        (each read once per import)."""
         values = dict(values)
         if "category_id" in values:
-            values["category"] = Category.objects.get(pk=values.pop("category_id"))
+            values["category"] = self._one(Category.objects.all(), values.pop("category_id"))
         if "owner_id" in values:
-            values["owner"] = people_active().get(pk=values.pop("owner_id"))
+            values["owner"] = self._one(people_active(), values.pop("owner_id"))
         if "playbook_id" in values:
             playbook = values.pop("playbook_id")
-            values["playbook"] = None if playbook is None else Playbook.objects.only("id").get(pk=playbook)
+            plans = Playbook.objects.only("id")
+            values["playbook"] = None if playbook is None else self._one(plans, playbook)
         return values
+
+    def _one(self, queryset, pk: int):
+        key = (queryset.model, pk)
+        if key not in self.read:
+            self.read[key] = queryset.get(pk=pk)
+        return self.read[key]
 
 
 class RowErrors(Exception):
