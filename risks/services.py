@@ -46,6 +46,8 @@ ACTION_TRANSITIONS = {
     ActionStatus.DONE: {ActionStatus.OPEN},
     ActionStatus.CANCELLED: {ActionStatus.OPEN},
 }
+# Given as objects the callers read (the database's foreign keys still hold): not read again to validate.
+RELATED = ["matrix", "category", "owner", "playbook"]
 DESCRIPTIVE_FIELDS = [
     "title",
     "cause",
@@ -212,7 +214,7 @@ def risk_create(
     )
     apply_ratings(risk, matrix)
     risk.next_review_at = next_review_at or review_due(risk, matrix, now)
-    risk.full_clean(exclude=["number", "matrix", "next_review_at"])
+    risk.full_clean(exclude=["number", "next_review_at", *RELATED])
     if number is None:
         [risk.number] = numbers_allocate()
     else:
@@ -374,7 +376,7 @@ def risk_update(
         locked.next_review_at = new_review
     elif "review_interval_days" in changes and changes["review_interval_days"] != old_interval:
         locked.next_review_at = review_due(locked, locked.matrix, now)
-    locked.full_clean(exclude=["number", "matrix"])
+    locked.full_clean(exclude=["number", *RELATED])
     locked.version += 1
     locked.save()
     audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
