@@ -13,6 +13,7 @@ from incidents.models import Incident
 from incidents.services import timeline_append
 from reviews.models import MAX_WHYS, PinnedEntry, RatingDecision, Review, ReviewStatus, RiskRating
 from reviews.services.locking import lock_open_review
+from risks.models import ChangeSource
 from risks.scoring import check_ratings
 from risks.services import risk_rerate
 
@@ -107,17 +108,15 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
     incident, review = lock_open_review(incident_id)
     ratings = list(review.ratings.select_related("risk"))
     _check_whole(review, ratings)
-    reason = _("Post-incident review of incident #%(id)s: %(title)s") % {
-        "id": incident.pk,
-        "title": incident.title,
-    }
     for rating in ratings:
         if rating.decision == RatingDecision.RERATE:
+            # The reason as written; the register links the change to this incident's review.
             risk_rerate(
                 risk=rating.risk,
                 by=by,
-                reason=reason,
+                reason=rating.note,
                 incident_id=incident.pk,
+                source=ChangeSource.INCIDENT_REVIEW,
                 now=now,
                 **{field: getattr(rating, field) for field in RATING_VALUES},
             )
@@ -154,6 +153,11 @@ def _check_whole(review: Review, ratings: list[RiskRating]) -> None:
     if empty:
         errors.setdefault("ratings", []).append(
             _("Give the new ratings of %(refs)s.") % {"refs": ", ".join(empty)}
+        )
+    unexplained = [r.risk.ref for r in ratings if r.decision == RatingDecision.RERATE and not r.note.strip()]
+    if unexplained:
+        errors.setdefault("ratings", []).append(
+            _("Say why the ratings of %(refs)s change.") % {"refs": ", ".join(unexplained)}
         )
     if errors:
         raise ValidationError(errors)
