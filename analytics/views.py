@@ -30,6 +30,10 @@ def analytics_page(request):
         raise PermissionDenied
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "severity"
     figures = figures_compute(by=by, now=timezone.now())
+    if by == "severity":  # "SEV1", never a bare "1" that reads like a response tier
+        for rows in figures.values():
+            for row in rows:
+                row["key"] = f"SEV{row['key']}"
     charts = [
         (_("Mean time to acknowledge"), _charts(figures["mtta"], lambda r: duration_text(r["value"]))),
         (_("Mean time to resolve"), _charts(figures["mttr"], lambda r: duration_text(r["value"]))),

@@ -322,7 +322,12 @@ def test_acting_on_a_task_per_role(as_user, cast, pool_task, who, status):
 def test_the_lifecycle_through_the_header(as_user, cast, incident):
     client = as_user(cast["commander"])
     assert client.post(incident_url(incident, "stabilize")).status_code == 302
-    assert client.post(incident_url(incident, "resolve")).status_code == 302
+    # The war room asks how it was resolved: no summary, no resolution.
+    response = client.post(incident_url(incident, "resolve"))
+    assert response.status_code == 400 and "Say how the incident was resolved." in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.STABILIZED
+    assert client.post(incident_url(incident, "resolve"), {"summary": "Pool delivering"}).status_code == 302
     assert client.post(incident_url(incident, "reopen"), {"reason": ""}).status_code == 400
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.RESOLVED
@@ -402,7 +407,9 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
             assert client.get(war_room(incident)).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
-    assert counts[1] == 12  # session, person, teams, incident, tasks, RACI, tiers, parties, timeline, bell
+    # session, person, teams, incident, tasks, RACI, linked risks, roles, tiers, latest update,
+    # parties, timeline, bell; the commander's page also lists the risks they may link.
+    assert counts[1] == {"commander": 16, "buyer": 15}[who]
 
 
 # --- my tasks -------------------------------------------------------------------------------
