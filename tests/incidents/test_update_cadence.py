@@ -187,3 +187,17 @@ def test_a_structured_update_keeps_its_parts_and_an_old_body_only_post_still_wor
         response = client.post(url, bad, format="json")
         assert response.status_code == 400 and field in response.json()
     assert TimelineEntry.objects.filter(incident=incident, type="status.update").count() == 2
+
+
+def test_an_administrator_sets_the_organisations_cadence_in_the_admin(client, cast):
+    from audit.models import AuditEntry
+
+    operator = cast["admin"]
+    operator.is_staff = operator.is_superuser = True  # as `createsuperuser` makes one
+    operator.save()
+    client.force_login(operator)
+    response = client.post("/admin/incidents/updatecadence/add/", {"severity": "1", "interval": "00:10:00"})
+    assert response.status_code == 302
+    assert services.cadence_for(1) == 10 * M
+    assert services.cadence_for(2) == 60 * M  # no row: the default
+    assert AuditEntry.objects.filter(object_type="incidents.updatecadence", actor=cast["admin"]).exists()
