@@ -59,6 +59,11 @@ class DeclareForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.fields["risks"].queryset.exists():
+            del self.fields["risks"]  # an empty register: nothing to link
+
     def declaration(self) -> dict:
         """The keyword arguments of `incident_declare`, from the cleaned data."""
         data = self.cleaned_data
@@ -67,7 +72,7 @@ class DeclareForm(forms.Form):
             "severity": data["severity"],
             "playbook_id": data["playbook"].pk if data["playbook"] else None,
             "commander": data["commander"],
-            "risks": list(data["risks"]),
+            "risks": list(data.get("risks", [])),
             "drill": data["drill"],
             "clock_rate": data["clock_rate"] if data["clock_rate"] is not None else 1,
         }
