@@ -42,6 +42,10 @@ def analytics_page(request):
         (_("Mean time to acknowledge"), week_chart(weeks, value=lambda week: week.mtta, text=duration_text)),
         (_("Mean time to resolve"), week_chart(weeks, value=lambda week: week.mttr, text=duration_text)),
     ]
+    if by == "severity":  # "SEV1", never a bare "1" that reads like a response tier
+        for rows in figures.values():
+            for row in rows:
+                row["key"] = f"SEV{row['key']}"
     charts = [
         (_("Mean time to acknowledge"), _charts(figures["mtta"], lambda r: duration_text(r["value"]))),
         (_("Mean time to resolve"), _charts(figures["mttr"], lambda r: duration_text(r["value"]))),

@@ -8,16 +8,24 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from incidents import permissions, selectors, services
+from incidents.models import IncidentRole
 from incidents.serializers import (
+    AddTaskSerializer,
     BodySerializer,
+    CommanderSerializer,
     DeclareSerializer,
     IncidentDetailSerializer,
     IncidentSerializer,
     NoteSerializer,
     ReasonSerializer,
     ReassignSerializer,
+    ResolveSerializer,
+    RiskLinkSerializer,
+    RoleSerializer,
+    SeveritySerializer,
     TaskSerializer,
     TimelineEntrySerializer,
+    TitleSerializer,
 )
 
 
@@ -40,6 +48,7 @@ class IncidentViewSet(
         incident = get_object_or_404(
             selectors.incidents_as_in_contract(user=self.request.user), pk=incident_id
         )
+        incident.latest_update = selectors.latest_update(incident_id=incident.pk)
         return Response(IncidentDetailSerializer(incident).data, status=status_code)
 
     def retrieve(self, request, pk=None):
@@ -81,12 +90,112 @@ class IncidentViewSet(
             services.incident_stabilize(incident_id=self.commanded().pk, by=request.user).pk
         )
 
-    @extend_schema(request=None, responses=IncidentDetailSerializer)
+    @extend_schema(request=ResolveSerializer, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self.detail_response(
-            services.incident_resolve(incident_id=self.commanded().pk, by=request.user).pk
+        incident = self.commanded()
+        data = self.valid(ResolveSerializer)
+        services.incident_resolve(
+            incident_id=incident.pk,
+            by=request.user,
+            summary=data.get("summary"),
+            open_tasks=data["open_tasks"],
+            skip_reason=data["skip_reason"],
         )
+        return self.detail_response(incident.pk)
+
+    def valid(self, serializer_class) -> dict:
+        form = serializer_class(data=self.request.data)
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+    @extend_schema(request=SeveritySerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def severity(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(SeveritySerializer)
+        services.incident_change_severity(
+            incident_id=incident.pk, severity=data["severity"], reason=data["reason"], by=request.user
+        )
+        return self.detail_response(incident.pk)
+
+    @extend_schema(request=TitleSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def title(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(TitleSerializer)
+        services.incident_change_title(
+            incident_id=incident.pk, title=data["title"], reason=data["reason"], by=request.user
+        )
+        return self.detail_response(incident.pk)
+
+    @extend_schema(request=CommanderSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def commander(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(CommanderSerializer)
+        services.incident_assign_role(
+            incident_id=incident.pk,
+            role=IncidentRole.COMMANDER,
+            user=data["commander"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        return self.detail_response(incident.pk)
+
+    @extend_schema(request=RoleSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def roles(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(RoleSerializer)
+        services.incident_assign_role(
+            incident_id=incident.pk,
+            role=data["role"],
+            user=data["user"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        return self.detail_response(incident.pk)
+
+    @extend_schema(request=RiskLinkSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def risks(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(RiskLinkSerializer)
+        services.incident_link_risk(
+            incident_id=incident.pk, risk=data["risk"], reason=data["reason"], by=request.user
+        )
+        return self.detail_response(incident.pk)
+
+    @extend_schema(request=RiskLinkSerializer, responses=IncidentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="risks/unlink")
+    def unlink_risk(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(RiskLinkSerializer)
+        services.incident_unlink_risk(
+            incident_id=incident.pk, risk=data["risk"], reason=data["reason"], by=request.user
+        )
+        return self.detail_response(incident.pk)
+
+    @extend_schema(request=AddTaskSerializer, responses={201: TaskSerializer})
+    @action(detail=True, methods=["post"])
+    def tasks(self, request, pk=None):
+        incident = self.commanded()
+        data = self.valid(AddTaskSerializer)
+        task = services.task_add(
+            incident_id=incident.pk,
+            by=request.user,
+            title=data["title"],
+            responsible=data["responsible"],
+            accountable=data["accountable"],
+            consulted=data["consulted"],
+            informed=data["informed"],
+            due_at=data["due_at"],
+            due_after=data["due_after"],
+            escalate_after=data["escalate_after"],
+        )
+        task = selectors.tasks_visible_to(request.user).get(pk=task.pk)
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=IncidentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -110,15 +219,16 @@ class IncidentViewSet(
     @action(detail=True, methods=["post"])
     def updates(self, request, pk=None):
         incident = self.get_object()
-        form = BodySerializer(data=request.data)
-        form.is_valid(raise_exception=True)
         entry = services.incident_post_update(
-            incident_id=incident.pk, by=request.user, body=form.validated_data["body"]
+            incident_id=incident.pk, by=request.user, **self.valid(BodySerializer)
         )
         return Response(TimelineEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("since", int, description="Only entries after this seq.")],
+        parameters=[
+            OpenApiParameter("since", int, description="Only entries after this seq."),
+            OpenApiParameter("type", str, description="Only entries of this type, e.g. status.update."),
+        ],
         responses=TimelineEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"])
@@ -129,7 +239,9 @@ class IncidentViewSet(
             return Response(
                 {"since": ["A whole number, the last seq you have."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        entries = selectors.incident_timeline(incident=incident, since=int(since))
+        entries = selectors.incident_timeline(
+            incident=incident, since=int(since), type=request.query_params.get("type") or None
+        )
         return Response(TimelineEntrySerializer(entries, many=True).data)
 
 

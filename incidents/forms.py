@@ -1,5 +1,7 @@
 """Forms of the incident pages. They only read the input; the services judge it."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +10,10 @@ from incidents import page_queries
 from people.models import Team, User
 
 SEVERITIES = [
-    (1, _("1 — critical")),
-    (2, _("2 — major")),
-    (3, _("3 — moderate")),
-    (4, _("4 — minor")),
+    (1, _("SEV1 — critical")),
+    (2, _("SEV2 — major")),
+    (3, _("SEV3 — moderate")),
+    (4, _("SEV4 — minor")),
 ]
 
 
@@ -35,6 +37,12 @@ class DeclareForm(forms.Form):
     commander = forms.ModelChoiceField(
         label=_("Commander"), queryset=page_queries.active_people(), required=False
     )
+    risks = forms.ModelMultipleChoiceField(
+        label=_("Linked risks"),
+        queryset=page_queries.open_risks(),
+        required=False,
+        help_text=_("The register's risks that this incident is: their pages list it."),
+    )
     drill = forms.BooleanField(
         label=_("This is a drill"),
         required=False,
@@ -51,6 +59,11 @@ class DeclareForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.fields["risks"].queryset.exists():
+            del self.fields["risks"]  # an empty register: nothing to link
+
     def declaration(self) -> dict:
         """The keyword arguments of `incident_declare`, from the cleaned data."""
         data = self.cleaned_data
@@ -59,6 +72,7 @@ class DeclareForm(forms.Form):
             "severity": data["severity"],
             "playbook_id": data["playbook"].pk if data["playbook"] else None,
             "commander": data["commander"],
+            "risks": list(data.get("risks", [])),
             "drill": data["drill"],
             "clock_rate": data["clock_rate"] if data["clock_rate"] is not None else 1,
         }
@@ -94,3 +108,38 @@ class ReassignForm(forms.Form):
             "due_at": data["due_at"],
             "reason": data["reason"],
         }
+
+
+class AddTaskForm(forms.Form):
+    """A task added during the incident; due and escalation delays in plan minutes."""
+
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    responsible = PartyField(label=_("Responsible"), required=False)
+    accountable = PartyField(label=_("Accountable"), required=False)
+    due_in = forms.IntegerField(label=_("Due in (minutes)"), min_value=1, required=False)
+    escalate_after = forms.IntegerField(label=_("Escalate every (minutes)"), min_value=1, required=False)
+
+    def task(self) -> dict:
+        """The keyword arguments of `task_add`; what is missing reaches the service, which says so."""
+        data = self.cleaned_data
+        minutes = dt.timedelta(minutes=1)
+        return {
+            "title": data["title"],
+            "responsible": [data["responsible"]] if data["responsible"] else [],
+            "accountable": data["accountable"],
+            "due_after": data["due_in"] * minutes if data["due_in"] else dt.timedelta(0),
+            "escalate_after": data["escalate_after"] * minutes if data["escalate_after"] else None,
+        }
+
+
+class StatusUpdateForm(forms.Form):
+    what_happened = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea)
+    impact = forms.CharField(label=_("Impact"), required=False, widget=forms.Textarea)
+    actions = forms.CharField(label=_("What is being done"), required=False, widget=forms.Textarea)
+    needs = forms.CharField(label=_("What is needed"), required=False, widget=forms.Textarea)
+    next_update_at = forms.DateTimeField(label=_("Next update at"), required=False)
+    body = forms.CharField(required=False, widget=forms.Textarea)
+
+    def update(self) -> dict:
+        """The keyword arguments of `incident_post_update`."""
+        return dict(self.cleaned_data)

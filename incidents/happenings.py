@@ -34,6 +34,20 @@ TASK_REASSIGNED = Happening("task.reassigned", "task.updated")
 TASK_OVERDUE = Happening("task.overdue", "task.overdue", "task.overdue")
 ESCALATION_FIRED = Happening("escalation.fired", "escalation.fired", "escalation")
 STATUS_UPDATE = Happening("status.update", "timeline.appended")
+# The commander changes what the incident is and who runs it, each with a reason.
+SEVERITY_CHANGED = Happening("incident.severity_changed", "incident.updated")
+TITLE_CHANGED = Happening("incident.title_changed", "incident.updated")
+# A role (commander, communications lead, scribe) handed to a person, or released; the new
+# holder is told.
+ROLE_ASSIGNED = Happening("role.assigned", "incident.updated", "role.assigned")
+RISK_LINKED = Happening("risk.linked", "incident.updated")
+RISK_UNLINKED = Happening("risk.unlinked", "incident.updated")
+# A task added during the incident opens at once: its Responsible are told, as for a tier's tasks.
+TASK_ADDED = Happening("task.added", "task.updated", TASK_OPENED.notification)
+# The update cadence: a status update falls due (the commander and the communications lead are
+# reminded), then, missed by another cadence period, escalates to the executives.
+UPDATE_DUE = Happening("update.due", "update.due", "update.due")
+UPDATE_MISSED = Happening("update.missed", "update.missed", ESCALATION_FIRED.notification)
 REVIEW_COMPLETED = Happening("review.completed", "timeline.appended")
 REVIEW_WAIVED = Happening("review.waived", "timeline.appended")
 
@@ -52,6 +66,14 @@ HAPPENINGS = (
     TASK_OVERDUE,
     ESCALATION_FIRED,
     STATUS_UPDATE,
+    SEVERITY_CHANGED,
+    TITLE_CHANGED,
+    ROLE_ASSIGNED,
+    RISK_LINKED,
+    RISK_UNLINKED,
+    TASK_ADDED,
+    UPDATE_DUE,
+    UPDATE_MISSED,
     REVIEW_COMPLETED,
     REVIEW_WAIVED,
 )
@@ -65,3 +87,8 @@ DEFAULT_EVENT_TYPE = STATUS_UPDATE.event
 def escalation_at(level: int) -> Happening:
     """What an escalation timer of this level is: at the due time, the task is overdue."""
     return TASK_OVERDUE if level == 1 else ESCALATION_FIRED
+
+
+def update_due_at(level: int) -> Happening:
+    """What an update-cadence timer of this level is: at the due time, a reminder."""
+    return UPDATE_DUE if level == 1 else UPDATE_MISSED

@@ -47,6 +47,7 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_seq = models.PositiveIntegerField(default=0, help_text="Sequence number of the last timeline entry.")
+    resolution_summary = models.TextField(_("resolution summary"), blank=True)
 
     class Meta:
         ordering = ["-declared_at"]
@@ -75,7 +76,14 @@ class Task(models.Model):
     """One step of the playbook, in one incident."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tasks")
-    step = models.ForeignKey("playbooks.Step", on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(
+        "playbooks.Step",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The playbook step; none for a task added during the incident.",
+    )
     tier = models.ForeignKey("playbooks.Tier", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=300)
     state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.PENDING)
@@ -92,15 +100,29 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    # Only for a task added during the incident (a playbook task follows its step's).
+    escalate_after = models.DurationField(_("escalate after"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
-        ordering = ["incident_id", "tier__starts_after", "step__order"]
+        ordering = ["incident_id", "tier__starts_after", "step__order", "pk"]
         indexes = [models.Index(fields=["incident", "state"])]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def escalation_delay(self):
+        """Plan time between escalation levels: the step's, or the task's own if added by hand."""
+        return self.escalate_after if self.step_id is None else self.step.escalate_after
+
+    @property
+    def ad_hoc(self) -> bool:
+        return self.step_id is None
 
 
 class TaskAssignment(models.Model):
@@ -131,6 +153,8 @@ class TaskAssignment(models.Model):
 class TimerKind(models.TextChoices):
     TIER_START = "tier_start", _("Tier starts")
     ESCALATION = "escalation", _("Escalation")
+    # Level 1: a status update falls due; level 2: it was missed by another cadence period.
+    UPDATE_DUE = "update_due", _("Status update due")
 
 
 class TimerState(models.TextChoices):
@@ -184,3 +208,56 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.type}"
+
+
+class IncidentRole(models.TextChoices):
+    COMMANDER = "commander", _("Commander")
+    COMMUNICATIONS = "communications", _("Communications lead")
+    SCRIBE = "scribe", _("Scribe")
+
+
+class RoleHolding(models.Model):
+    """Who held an incident role, from when until when: handing over ends one row and starts another."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="role_holdings")
+    role = models.CharField(_("role"), max_length=16, choices=IncidentRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("since"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["incident_id", "started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "role"], condition=Q(ended_at=None), name="one_holder_per_incident_role"
+            ),
+        ]
+        verbose_name = _("incident role")
+        verbose_name_plural = _("incident roles")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"
+
+
+class UpdateCadence(models.Model):
+    """How often the commander owes a status update, per severity; a severity with no row uses
+    `cadence.DEFAULT_CADENCE`. Edited by administrators."""
+
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    interval = models.DurationField(
+        _("interval"), null=True, blank=True, help_text=_("Empty: no status updates are expected.")
+    )
+
+    class Meta:
+        ordering = ["severity"]
+        verbose_name = _("status update cadence")
+        verbose_name_plural = _("status update cadences")
+
+    def __str__(self) -> str:
+        return f"SEV{self.severity}: {self.interval or '—'}"

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from incidents import selectors
-from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
+from incidents import happenings, selectors
+from incidents.models import Incident, IncidentRole, RoleHolding, Task, TaskAssignment, TimelineEntry
 from people.models import Team, User
 from people.selectors import people_active
 from playbooks.models import Playbook, PlaybookStatus, RaciRole, Tier
+from risks.models import Risk, RiskStatus
 
 TIMELINE_LENGTH = 200
 
@@ -29,17 +30,36 @@ class WarRoom:
     incident: Incident
     columns: list[TierColumn]
     tasks_by_id: dict[int, Task]
+    risks: list[Risk]
+    roles: dict[str, User | None]
+    latest_update: TimelineEntry | None
 
 
 def war_room(*, user, incident_id: int) -> WarRoom:
-    """The incident, its tiers as columns of tasks (with RACI); Incident.DoesNotExist if not visible."""
-    incident = selectors.incidents_with_tasks(user=user, names=True).get(pk=incident_id)
+    """The incident, its tiers as columns of tasks (with RACI), its linked risks, who holds its
+    roles and its latest status update; Incident.DoesNotExist if not visible. The same queries
+    however many tasks, risks or roles."""
+    incidents = selectors.with_next_update_due_at(selectors.incidents_with_tasks(user=user, names=True))
+    incident = incidents.prefetch_related(
+        Prefetch("risks", queryset=Risk.objects.order_by("pk")),
+        Prefetch("role_holdings", queryset=RoleHolding.objects.filter(ended_at=None).select_related("user")),
+    ).get(pk=incident_id)
     tiers = list(Tier.objects.filter(playbook_id=incident.playbook_id).order_by("starts_after"))
     columns = {tier.pk: TierColumn(tier=tier) for tier in tiers}
     tasks = list(incident.tasks.all())
     for task in tasks:
         columns[task.tier_id].tasks.append(task)
-    return WarRoom(incident=incident, columns=list(columns.values()), tasks_by_id={t.pk: t for t in tasks})
+    roles = dict.fromkeys(IncidentRole.values)
+    roles.update({holding.role: holding.user for holding in incident.role_holdings.all()})
+    roles[IncidentRole.COMMANDER] = incident.commander
+    return WarRoom(
+        incident=incident,
+        columns=list(columns.values()),
+        tasks_by_id={t.pk: t for t in tasks},
+        risks=list(incident.risks.all()),
+        roles=roles,
+        latest_update=selectors.latest_update(incident_id=incident.pk),
+    )
 
 
 @dataclass
@@ -58,16 +78,27 @@ def raci_rows(task: Task) -> list[RaciRow]:
     return list(rows.values())
 
 
-def timeline_newest_first(*, incident: Incident, tasks_by_id: dict[int, Task]) -> list[TimelineEntry]:
-    """The latest entries, each with the task it is about (if any) attached as `entry.task`."""
-    entries = list(
-        TimelineEntry.objects.filter(incident=incident)
-        .select_related("actor")
-        .order_by("-seq")[:TIMELINE_LENGTH]
-    )
+def timeline_newest_first(
+    *, incident: Incident, tasks_by_id: dict[int, Task], only_updates: bool = False
+) -> list[TimelineEntry]:
+    """The latest entries (or status updates only), each with the task it is about (if any)
+    attached as `entry.task`."""
+    entries = TimelineEntry.objects.filter(incident=incident)
+    if only_updates:
+        entries = entries.filter(type=happenings.STATUS_UPDATE.timeline)
+    entries = list(entries.select_related("actor").order_by("-seq")[:TIMELINE_LENGTH])
+    role_entries = [entry for entry in entries if entry.type == happenings.ROLE_ASSIGNED.timeline]
+    people = User.objects.in_bulk({entry.data.get("user") for entry in role_entries}) if role_entries else {}
     for entry in entries:
         entry.task = tasks_by_id.get(entry.data.get("task"))
+    for entry in role_entries:
+        entry.role_label = IncidentRole(entry.data["role"]).label
+        entry.role_person = people.get(entry.data.get("user"))
     return entries
+
+
+def open_risks():
+    return Risk.objects.filter(status=RiskStatus.OPEN).order_by("pk")
 
 
 def published_playbooks() -> QuerySet[Playbook]:

@@ -4,8 +4,10 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from incidents import happenings
 from incidents.models import (
     Incident,
+    RoleHolding,
     Task,
     TaskAssignment,
     TaskState,
@@ -28,12 +30,14 @@ def involving(user, *, roles=None) -> Q:
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
-    """Admins, executives and risk officers see all; a responder, those they command or appear in."""
+    """Admins, executives and risk officers see all; a responder, those they command, appear in,
+    or hold (or held) a role in."""
     incidents = Incident.objects.all()
     if user.sees_everything:
         return incidents
     named = TaskAssignment.objects.filter(involving(user), task__incident=OuterRef("pk"))
-    return incidents.filter(Q(commander=user) | Exists(named))
+    roles = RoleHolding.objects.filter(user=user, incident=OuterRef("pk"))
+    return incidents.filter(Q(commander=user) | Exists(named) | Exists(roles))
 
 
 def with_next_tier_at(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -41,6 +45,24 @@ def with_next_tier_at(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
         incident=OuterRef("pk"), kind=TimerKind.TIER_START, state=TimerState.PENDING
     ).order_by("due_at")
     return incidents.annotate(next_tier_at=Subquery(next_tier.values("due_at")[:1]))
+
+
+def with_next_update_due_at(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """When the next status update is due (its reminder's time), None when none is expected."""
+    reminder = Timer.objects.filter(
+        incident=OuterRef("pk"), kind=TimerKind.UPDATE_DUE, level=1, state=TimerState.PENDING
+    ).order_by("due_at")
+    return incidents.annotate(next_update_due_at=Subquery(reminder.values("due_at")[:1]))
+
+
+def latest_update(*, incident_id: int) -> TimelineEntry | None:
+    """The incident's latest status update, pinned in the war room's header."""
+    return (
+        TimelineEntry.objects.filter(incident_id=incident_id, type=happenings.STATUS_UPDATE.timeline)
+        .select_related("actor")
+        .order_by("-seq")
+        .first()
+    )
 
 
 def tasks_with_raci(*, names: bool = False) -> QuerySet[Task]:
@@ -70,14 +92,18 @@ def incidents_with_tasks(*, user, names: bool = False) -> QuerySet[Incident]:
 
 
 def incidents_as_in_contract(*, user) -> QuerySet[Incident]:
-    """Visible incidents with all that GET /api/v1/incidents/{id}/ shows: tasks, RACI, risk ids."""
-    return incidents_with_tasks(user=user).prefetch_related(
-        Prefetch("risks", queryset=Risk.objects.only("pk"))
+    """Visible incidents with all that GET /api/v1/incidents/{id}/ shows: tasks, RACI, risk ids,
+    roles, when the next status update is due."""
+    return with_next_update_due_at(incidents_with_tasks(user=user)).prefetch_related(
+        Prefetch("risks", queryset=Risk.objects.only("pk")), "role_holdings"
     )
 
 
-def incident_timeline(*, incident: Incident, since: int = 0) -> QuerySet[TimelineEntry]:
-    return incident.timeline.filter(seq__gt=since).order_by("seq")
+def incident_timeline(
+    *, incident: Incident, since: int = 0, type: str | None = None
+) -> QuerySet[TimelineEntry]:
+    entries = incident.timeline.filter(seq__gt=since).order_by("seq")
+    return entries.filter(type=type) if type else entries
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:

@@ -3,9 +3,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incidents.models import MAX_CLOCK_RATE, Incident, Task, TimelineEntry
+from incidents.models import MAX_CLOCK_RATE, Incident, IncidentRole, RoleHolding, Task, TimelineEntry
 from people.models import Team
 from people.selectors import people_active
+from playbooks.durations import DurationError, duration_parse, duration_text
 from playbooks.models import RaciRole
 from risks.models import Risk
 
@@ -84,11 +85,44 @@ class IncidentSerializer(serializers.ModelSerializer):
         ]
 
 
+class RoleHoldingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoleHolding
+        fields = ["role", "user", "started_at", "ended_at", "assigned_by", "reason"]
+
+
 class IncidentDetailSerializer(IncidentSerializer):
     tasks = TaskSerializer(many=True)
+    roles = serializers.SerializerMethodField()
+    role_history = RoleHoldingSerializer(source="role_holdings", many=True, read_only=True)
+    latest_update = serializers.SerializerMethodField()
+    next_update_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta(IncidentSerializer.Meta):
-        fields = [*IncidentSerializer.Meta.fields, "tasks"]
+        fields = [
+            *IncidentSerializer.Meta.fields,
+            "tasks",
+            "resolution_summary",
+            "roles",
+            "role_history",
+            "latest_update",
+            "next_update_due_at",
+        ]
+
+    @extend_schema_field(serializers.DictField())
+    def get_roles(self, incident) -> dict:
+        """Who holds each role now: {"commander": id, "communications": id | null, "scribe": id | null}."""
+        roles = dict.fromkeys(IncidentRole.values)
+        for holding in incident.role_holdings.all():
+            if holding.ended_at is None:
+                roles[holding.role] = holding.user_id
+        roles[IncidentRole.COMMANDER] = incident.commander_id
+        return roles
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_latest_update(self, incident) -> dict | None:
+        entry = getattr(incident, "latest_update", None)
+        return TimelineEntrySerializer(entry).data if entry else None
 
 
 class DeclareSerializer(serializers.Serializer):
@@ -118,7 +152,50 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class BodySerializer(serializers.Serializer):
-    body = serializers.CharField()
+    """A status update: `body` alone (as always), or its structured parts, or both."""
+
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    what_happened = serializers.CharField(required=False, allow_blank=True, default="")
+    impact = serializers.CharField(required=False, allow_blank=True, default="")
+    actions = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="What is being done."
+    )
+    needs = serializers.CharField(required=False, allow_blank=True, default="", help_text="What is needed.")
+    next_update_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ResolveSerializer(serializers.Serializer):
+    """All optional, so that the contract's bare POST still resolves; the war room asks for a summary."""
+
+    summary = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    open_tasks = serializers.ChoiceField(choices=["keep", "skip"], default="keep")
+    skip_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SeveritySerializer(serializers.Serializer):
+    severity = serializers.IntegerField(min_value=1, max_value=4)
+    reason = serializers.CharField()
+
+
+class TitleSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    reason = serializers.CharField()
+
+
+class CommanderSerializer(serializers.Serializer):
+    commander = serializers.PrimaryKeyRelatedField(queryset=people_active())
+    reason = serializers.CharField()
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=IncidentRole.choices)
+    user = serializers.PrimaryKeyRelatedField(queryset=people_active(), allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RiskLinkSerializer(serializers.Serializer):
+    risk = serializers.PrimaryKeyRelatedField(queryset=Risk.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class PartySerializer(serializers.Serializer):
@@ -129,6 +206,32 @@ class PartySerializer(serializers.Serializer):
         if len(attrs) != 1:
             raise serializers.ValidationError("Name exactly one team or one person.")
         return attrs
+
+
+class DurationField(serializers.Field):
+    """An ISO 8601 duration (PT30M) or a number of seconds, as the playbooks write them."""
+
+    def to_internal_value(self, data):
+        try:
+            return duration_parse(data)
+        except DurationError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value):
+        return duration_text(value)
+
+
+class AddTaskSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    responsible = PartySerializer(many=True)
+    accountable = PartySerializer()
+    consulted = PartySerializer(many=True, required=False, default=list)
+    informed = PartySerializer(many=True, required=False, default=list)
+    due_at = serializers.DateTimeField(required=False, default=None)
+    due_after = DurationField(
+        required=False, default=None, help_text="Plan time from now, instead of due_at."
+    )
+    escalate_after = DurationField(help_text="Plan time between escalation levels, from the due time.")
 
 
 class ReassignSerializer(serializers.Serializer):

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidTransition
 from incidents import page_queries, permissions, selectors, services
-from incidents.forms import DeclareForm, ReassignForm
-from incidents.models import Incident, IncidentStatus, Task, TaskState
-from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS
+from incidents.forms import SEVERITIES, AddTaskForm, DeclareForm, ReassignForm, StatusUpdateForm
+from incidents.models import Incident, IncidentRole, IncidentStatus, Task, TaskState
+from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS, UNFINISHED_STATES
 
 PAGE_SIZE = 50
 
@@ -66,9 +67,17 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
         unfinished = task.state not in {TaskState.DONE, TaskState.SKIPPED}
         task.may_reassign = unfinished and permissions.may_reassign(person, task)
     current = incident.current_tier.starts_after
+    only_updates = request.GET.get("only") == "updates"
     context = {
         "incident": incident,
         "columns": room.columns,
+        "risks": room.risks,
+        "role_rows": [(role, IncidentRole(role).label, person) for role, person in room.roles.items()],
+        "latest_update": room.latest_update,
+        "only_updates": only_updates,
+        "unfinished_tasks": sum(
+            task.state in UNFINISHED_STATES for column in room.columns for task in column.tasks
+        ),
         "may_command": permissions.may_command(person, incident),
         "incident_moves": INCIDENT_TRANSITIONS[incident.status],
         "has_next_tier": any(column.tier.starts_after > current for column in room.columns),
@@ -76,7 +85,7 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
     }
     if with_timeline:
         context["timeline"] = page_queries.timeline_newest_first(
-            incident=incident, tasks_by_id=room.tasks_by_id
+            incident=incident, tasks_by_id=room.tasks_by_id, only_updates=only_updates
         )
     return context
 
@@ -84,12 +93,18 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
 def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
     context = _war_room_context(request, incident_id)
     context.update(error=error, failed_task=failed_task)
-    if any(task.may_reassign for column in context["columns"] for task in column.tasks):
-        # The reassign forms' choices, once for the page (its script fills each form when opened).
+    may_reassign = any(task.may_reassign for column in context["columns"] for task in column.tasks)
+    if may_reassign or context["may_command"]:
+        # The forms' choices, once for the page (its script fills each form when opened).
         context["parties"] = {
             "teams": list(page_queries.teams()),
             "people": list(page_queries.active_people()),
         }
+    if context["may_command"]:
+        linked = {risk.pk for risk in context["risks"]}
+        context["linkable_risks"] = [risk for risk in page_queries.open_risks() if risk.pk not in linked]
+        context["severities"] = SEVERITIES
+        context["role_choices"] = IncidentRole.choices
     return render(request, "incidents/war_room.html", context, status=status)
 
 
@@ -170,7 +185,45 @@ def task_action(request, task_id: int, action: str):
     return _outcome(request, task.incident_id, call, task_id=task.pk)
 
 
-INCIDENT_ACTIONS = {"advance-tier", "stabilize", "resolve", "close", "reopen", "update"}
+INCIDENT_ACTIONS = {
+    "advance-tier",
+    "stabilize",
+    "resolve",
+    "close",
+    "reopen",
+    "update",
+    "severity",
+    "title",
+    "commander",
+    "role",
+    "link-risk",
+    "unlink-risk",
+    "add-task",
+}
+
+
+def _valid(form_class, data):
+    form = form_class(data)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    return form
+
+
+def _person(value):
+    """An active person by id from a form; None for blank."""
+    if not value:
+        return None
+    person = page_queries.active_people().filter(pk=value).first() if str(value).isdigit() else None
+    if person is None:
+        raise ValidationError({"user": [_("Choose an active person from the list.")]})
+    return person
+
+
+def _risk(value):
+    risk = page_queries.open_risks().filter(pk=value).first() if str(value).isdigit() else None
+    if risk is None:
+        raise ValidationError({"risk": [_("Choose a risk from the register.")]})
+    return risk
 
 
 @login_required
@@ -181,18 +234,51 @@ def incident_action(request, incident_id: int, action: str):
     incident = _visible_incident(request, incident_id)
     if action != "update" and not permissions.may_command(request.user, incident):
         raise PermissionDenied
-    by, pk = request.user, incident.pk
+    by, pk, post = request.user, incident.pk, request.POST
     calls = {
         "advance-tier": lambda: services.incident_advance_tier(incident_id=pk, by=by),
         "stabilize": lambda: services.incident_stabilize(incident_id=pk, by=by),
-        "resolve": lambda: services.incident_resolve(incident_id=pk, by=by),
+        # The war room always asks how the incident was resolved.
+        "resolve": lambda: services.incident_resolve(
+            incident_id=pk,
+            by=by,
+            summary=post.get("summary", ""),
+            open_tasks=post.get("open_tasks", "keep"),
+            skip_reason=post.get("skip_reason", ""),
+        ),
         "close": lambda: services.incident_close(incident_id=pk, by=by),
-        "reopen": lambda: services.incident_reopen(
-            incident_id=pk, by=by, reason=request.POST.get("reason", "")
-        ),
+        "reopen": lambda: services.incident_reopen(incident_id=pk, by=by, reason=post.get("reason", "")),
         "update": lambda: services.incident_post_update(
-            incident_id=pk, by=by, body=request.POST.get("body", "")
+            incident_id=pk, by=by, **_valid(StatusUpdateForm, post).update()
         ),
+        "severity": lambda: services.incident_change_severity(
+            incident_id=pk,
+            by=by,
+            severity=int(post["severity"]) if post.get("severity", "").isdigit() else None,
+            reason=post.get("reason", ""),
+        ),
+        "title": lambda: services.incident_change_title(
+            incident_id=pk, by=by, title=post.get("title", ""), reason=post.get("reason", "")
+        ),
+        "commander": lambda: services.incident_assign_role(
+            incident_id=pk,
+            by=by,
+            role=IncidentRole.COMMANDER,
+            user=_person(post.get("user")),
+            reason=post.get("reason", ""),
+        ),
+        "role": lambda: services.incident_assign_role(
+            incident_id=pk,
+            by=by,
+            role=post.get("role", ""),
+            user=_person(post.get("user")),
+            reason=post.get("reason", ""),
+        ),
+        "link-risk": lambda: services.incident_link_risk(incident_id=pk, by=by, risk=_risk(post.get("risk"))),
+        "unlink-risk": lambda: services.incident_unlink_risk(
+            incident_id=pk, by=by, risk=_risk(post.get("risk"))
+        ),
+        "add-task": lambda: services.task_add(incident_id=pk, by=by, **_valid(AddTaskForm, post).task()),
     }
     return _outcome(request, pk, calls[action])
 

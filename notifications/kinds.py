@@ -11,6 +11,8 @@ KINDS = {
     "task.opened": _("A task of mine opens"),
     "task.overdue": _("A task is overdue"),
     "escalation": _("An escalation reaches me"),
+    "update.due": _("A status update I owe is due"),
+    "role.assigned": _("I am given a role in an incident"),
     "follow_up.due": _("A follow-up action of mine is due"),
     "follow_up.overdue": _("A follow-up action is overdue"),
     "kri.breach": _("A key risk indicator breaches"),

@@ -33,6 +33,15 @@ class Playbook(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    first_update_within = models.DurationField(
+        _("first status update within"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Plan time from the declaration by which the first status update is owed, when sooner "
+            "than the severity's update cadence (e.g. the golden 3 hours of a public-opinion crisis)."
+        ),
+    )
 
     class Meta:
         ordering = ["name", "-version"]

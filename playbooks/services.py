@@ -18,7 +18,7 @@ TRANSITIONS = {
     PlaybookStatus.PUBLISHED: {PlaybookStatus.RETIRED},
     PlaybookStatus.RETIRED: set(),
 }
-SPEC_FIELDS = ("name", "description", "category", "tiers", "steps")
+SPEC_FIELDS = ("name", "description", "category", "first_update_within", "tiers", "steps")
 
 
 def playbook_create(*, spec: dict, created_by) -> Playbook:
@@ -129,6 +129,7 @@ def _check_transition(playbook: Playbook, target: str) -> None:
 def _write(playbook: Playbook, clean: CleanPlaybook) -> None:
     """Saves the version's own fields and (re)creates its tiers, steps and RACI."""
     playbook.name, playbook.description, playbook.category = clean.name, clean.description, clean.category
+    playbook.first_update_within = clean.first_update_within
     playbook.save()
     tiers = Tier.objects.bulk_create(
         Tier(playbook=playbook, key=t.key, name=t.name, starts_after=t.starts_after, ends_after=t.ends_after)

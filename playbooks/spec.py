@@ -14,10 +14,17 @@ LIST_ROLES = (RaciRole.RESPONSIBLE, RaciRole.CONSULTED, RaciRole.INFORMED)
 def playbook_spec(playbook: Playbook, *, references: str = "ids") -> dict:
     tiers = list(playbook.tiers.all())
     keys = {tier.pk: tier.key for tier in tiers}
+    # Only when set, so that plans without it read as they always did.
+    first_update = (
+        {"first_update_within": duration_text(playbook.first_update_within)}
+        if playbook.first_update_within
+        else {}
+    )
     return {
         "name": playbook.name,
         "description": playbook.description,
         "category": playbook.category,
+        **first_update,
         "tiers": [
             {
                 "key": tier.key,

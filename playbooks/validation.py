@@ -63,6 +63,7 @@ class CleanPlaybook:
     category: str
     tiers: list[CleanTier]
     steps: list[CleanStep]
+    first_update_within: dt.timedelta | None = None
 
 
 @dataclass
@@ -97,12 +98,24 @@ def playbook_validate(spec) -> CleanPlaybook:
     category = _text(
         spec, "category", errors, ("category",), max_length=Playbook._meta.get_field("category").max_length
     )
+    first_update_within = _duration(
+        spec, "first_update_within", errors, ("first_update_within",), nullable=True
+    )
+    if first_update_within is not None and first_update_within <= dt.timedelta(0):
+        errors.add(("first_update_within",), _("Must be longer than zero."))
     tiers, broken = _tiers(spec.get("tiers"), errors)
     parties = _Parties(spec.get("steps"))
     steps = _steps(spec.get("steps"), {tier.key: tier for tier in tiers}, broken, parties, errors)
     if errors.tree:
         raise InvalidPlaybook(errors.tree)
-    return CleanPlaybook(name=name, description=description, category=category, tiers=tiers, steps=steps)
+    return CleanPlaybook(
+        name=name,
+        description=description,
+        category=category,
+        tiers=tiers,
+        steps=steps,
+        first_update_within=first_update_within,
+    )
 
 
 def _text(data: dict, key: str, errors: Errors, path: tuple, *, required=False, max_length=None) -> str:

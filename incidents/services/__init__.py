@@ -1,5 +1,14 @@
 """Every change to an incident goes through one of these functions."""
 
+from incidents.services.cadence import DEFAULT_CADENCE, cadence_for
+from incidents.services.command import (
+    incident_assign_role,
+    incident_change_severity,
+    incident_change_title,
+    incident_link_risk,
+    incident_unlink_risk,
+    task_add,
+)
 from incidents.services.declaration import incident_declare
 from incidents.services.firing import timers_fire
 from incidents.services.hooks import on_incident_close, on_incident_resolve
@@ -17,6 +26,14 @@ from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_sweep
 
 __all__ = [
+    "DEFAULT_CADENCE",
+    "cadence_for",
+    "incident_assign_role",
+    "incident_change_severity",
+    "incident_change_title",
+    "incident_link_risk",
+    "incident_unlink_risk",
+    "task_add",
     "incident_declare",
     "incident_advance_tier",
     "incident_close",

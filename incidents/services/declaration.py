@@ -8,7 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import happenings
-from incidents.models import MAX_CLOCK_RATE, Incident, Task, TaskAssignment, Timer, TimerKind
+from incidents.models import (
+    MAX_CLOCK_RATE,
+    Incident,
+    IncidentRole,
+    RoleHolding,
+    Task,
+    TaskAssignment,
+    Timer,
+    TimerKind,
+)
+from incidents.services.cadence import update_timers_plan
 from incidents.services.tiers import escalation_timers, open_task, tell_tier_started
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_create
@@ -71,6 +81,13 @@ def incident_declare(
         tier_started_at=now,
     )
     incident.risks.set(risks)
+    RoleHolding.objects.create(
+        incident=incident,
+        role=IncidentRole.COMMANDER,
+        user=commander,
+        started_at=now,
+        assigned_by=declared_by,
+    )
     steps = list(playbook.steps.all())
     tasks = [Task(incident=incident, step=step, tier=step.tier, title=step.title) for step in steps]
     first_tasks = [task for task in tasks if task.tier == first_tier]
@@ -111,6 +128,7 @@ def incident_declare(
             "tier": first_tier.key,
         },
     )
+    update_timers_plan(incident=incident, since=now, now=now, first=True)
     first_ids = {task.pk for task in first_tasks}
     tell_tier_started(
         incident=incident, tier=first_tier, assignments=[a for a in assignments if a.task.pk in first_ids]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.log_context import bind_incident
 from incidents.models import Incident, Timer, TimerKind, TimerState
+from incidents.services.cadence import update_timers_fire
 from incidents.services.escalation import escalations_fire
 from incidents.services.locking import incidents_lock
 from incidents.services.tiers import tier_start
@@ -34,7 +35,11 @@ def tier_starts_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
         tier_start(incident=incident, tier=timer.tier, started_at=timer.due_at, actor=None, now=now)
 
 
-EFFECTS = {TimerKind.TIER_START: tier_starts_fire, TimerKind.ESCALATION: escalations_fire}
+EFFECTS = {
+    TimerKind.TIER_START: tier_starts_fire,
+    TimerKind.ESCALATION: escalations_fire,
+    TimerKind.UPDATE_DUE: update_timers_fire,
+}
 
 
 def timers_fire(*, timer_ids: list[int], now: dt.datetime | None = None) -> list[int]:

@@ -9,13 +9,23 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidTransition
 from incidents import happenings
-from incidents.models import Incident, IncidentStatus, Task, TaskState, Timer, TimerKind, TimerState
+from incidents.models import (
+    Incident,
+    IncidentStatus,
+    Task,
+    TaskState,
+    TimelineEntry,
+    Timer,
+    TimerKind,
+    TimerState,
+)
 from incidents.services import hooks
+from incidents.services.cadence import update_timers_plan
 from incidents.services.locking import incident_lock
 from incidents.services.tiers import escalation_timers, tier_start
-from incidents.services.timeline import timeline_append
+from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_cancel, timers_create
-from incidents.transitions import check_incident_move
+from incidents.transitions import UNFINISHED_STATES, check_incident_move
 from playbooks.schedule import scaled
 
 
@@ -47,22 +57,76 @@ def incident_stabilize(*, incident_id: int, by, now: dt.datetime | None = None) 
     )
 
 
+OPEN_TASK_CHOICES = ("keep", "skip")
+
+
 @transaction.atomic
-def incident_resolve(*, incident_id: int, by, now: dt.datetime | None = None) -> Incident:
-    """Resolving stops the clock: every pending timer is cancelled. Then the steps other apps
-    registered run (hooks.py): reviews opens the incident's review."""
+def incident_resolve(
+    *,
+    incident_id: int,
+    by,
+    summary: str | None = None,
+    open_tasks: str = "keep",
+    skip_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Incident:
+    """Resolving stops the clock: every pending timer is cancelled. Tasks still open are kept
+    for follow-up (they stay as they are, and no longer escalate) or skipped with a reason.
+    Then the steps other apps registered run (hooks.py): reviews opens the incident's review.
+
+    `summary` None means none was asked for (the contract's bare POST); given, it must say
+    something, and the incident keeps it."""
+    now = now or timezone.now()
+    errors = {}
+    if summary is not None and not summary.strip():
+        errors["summary"] = [_("Say how the incident was resolved.")]
+    if open_tasks not in OPEN_TASK_CHOICES:
+        errors["open_tasks"] = [_("Keep the open tasks for follow-up, or skip them.")]
+    elif open_tasks == "skip" and not (skip_reason or "").strip():
+        errors["skip_reason"] = [_("Say why the open tasks are skipped.")]
+    if errors:
+        raise ValidationError(errors)
     incident = incident_lock(incident_id)
+    check_incident_move(incident.status, IncidentStatus.RESOLVED)
+    unfinished = list(incident.tasks.filter(state__in=UNFINISHED_STATES).order_by("pk"))
+    skipped = unfinished if open_tasks == "skip" else []
+    if skipped:
+        _skip_all(incident=incident, tasks=skipped, reason=skip_reason.strip(), by=by, now=now)
+    data = {"open_tasks": open_tasks, "kept": [task.pk for task in unfinished if task not in skipped]}
+    if summary is not None:
+        incident.resolution_summary = summary.strip()
+        Incident.objects.filter(pk=incident.pk).update(resolution_summary=incident.resolution_summary)
+        data["summary"] = incident.resolution_summary
     _move(
         incident=incident,
         target=IncidentStatus.RESOLVED,
         by=by,
-        now=now or timezone.now(),
+        now=now,
         entry=happenings.INCIDENT_RESOLVED.timeline,
+        data=data,
     )
     timers_cancel(queryset=incident.timers.all())
     incident.tasks.exclude(next_escalation_at=None).update(next_escalation_at=None)
-    hooks.resolve_steps_run(incident=incident, now=now or timezone.now())
+    hooks.resolve_steps_run(incident=incident, now=now)
     return incident
+
+
+def _skip_all(*, incident: Incident, tasks: list[Task], reason: str, by, now: dt.datetime) -> None:
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(
+        state=TaskState.SKIPPED, finished_at=now, finished_by=by, note=reason, next_escalation_at=None
+    )
+    timeline_extend(
+        incident=incident,
+        entries=[
+            TimelineEntry(
+                type=happenings.TASK_SKIPPED.timeline,
+                at=now,
+                actor=by,
+                data={"task": task.pk, "from": task.state, "state": TaskState.SKIPPED, "reason": reason},
+            )
+            for task in tasks
+        ],
+    )
 
 
 @transaction.atomic
@@ -97,6 +161,7 @@ def incident_reopen(*, incident_id: int, by, reason: str, now: dt.datetime | Non
     )
     if was_stopped:
         restart_clock(incident=incident, now=now)
+        update_timers_plan(incident=incident, since=now, now=now)
     return incident
 
 
@@ -143,18 +208,49 @@ def incident_advance_tier(*, incident_id: int, by, now: dt.datetime | None = Non
     return incident
 
 
+# The parts of a structured status update, in the order they are read.
+UPDATE_PARTS = ("what_happened", "impact", "actions", "needs")
+
+
 @transaction.atomic
-def incident_post_update(*, incident_id: int, by, body: str, now: dt.datetime | None = None):
-    if not (body or "").strip():
-        raise ValidationError({"body": [_("A status update needs some text.")]})
+def incident_post_update(
+    *,
+    incident_id: int,
+    by,
+    body: str = "",
+    what_happened: str = "",
+    impact: str = "",
+    actions: str = "",
+    needs: str = "",
+    next_update_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+):
+    """A status update: free text (`body`, as the contract always had it) and/or its structured
+    parts (what happened, impact, what is being done, what is needed) and when the next one
+    comes. The next update is then due one cadence from now, or at `next_update_at` if sooner."""
+    now = now or timezone.now()
+    parts = {
+        name: (value or "").strip()
+        for name, value in zip(UPDATE_PARTS, (what_happened, impact, actions, needs), strict=True)
+    }
+    body = (body or "").strip()
+    errors = {}
+    if not body and not any(parts.values()):
+        errors["body"] = [_("A status update needs some text.")]
+    if next_update_at is not None and next_update_at <= now:
+        errors["next_update_at"] = [_("The next update must be promised for a later time.")]
+    if errors:
+        raise ValidationError(errors)
     incident = incident_lock(incident_id)
-    return timeline_append(
-        incident=incident,
-        type=happenings.STATUS_UPDATE.timeline,
-        at=now or timezone.now(),
-        actor=by,
-        data={"body": body.strip()},
+    data = {"body": body or parts["what_happened"] or next(text for text in parts.values() if text)}
+    data.update({name: text for name, text in parts.items() if text})
+    if next_update_at is not None:
+        data["next_update_at"] = next_update_at.isoformat()
+    entry = timeline_append(
+        incident=incident, type=happenings.STATUS_UPDATE.timeline, at=now, actor=by, data=data
     )
+    update_timers_plan(incident=incident, since=now, now=now, promised=next_update_at)
+    return entry
 
 
 def pending_timer_due(*, incident: Incident, kind: str):

@@ -22,7 +22,7 @@ def _locked_task(task_id: int) -> tuple:
     """The task's incident and then the task, locked in that order (the order every writer uses)."""
     incident_id = Task.objects.values_list("incident_id", flat=True).get(pk=task_id)
     incident = incident_lock(incident_id)
-    task = Task.objects.select_for_update().select_related("step").get(pk=task_id)
+    task = Task.objects.select_for_update(of=("self",)).select_related("step").get(pk=task_id)
     return incident, task
 
 

@@ -18,7 +18,7 @@ from playbooks.schedule import escalation_times, scaled
 def escalation_timers(*, task: Task, incident: Incident, from_level: int = 1) -> list[Timer]:
     """Unsaved timers for the task's escalation levels from `from_level` on, from its due time."""
     times = escalation_times(
-        due_at=task.due_at, escalate_after=task.step.escalate_after, clock_rate=incident.clock_rate
+        due_at=task.due_at, escalate_after=task.escalation_delay, clock_rate=incident.clock_rate
     )
     return [
         Timer(kind=TimerKind.ESCALATION, incident=incident, task=task, level=level, due_at=due_at)

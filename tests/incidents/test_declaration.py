@@ -22,6 +22,8 @@ def test_declaring_creates_every_task_opens_tier_one_and_sets_every_timer(incide
 
     timers = sorted(Timer.objects.filter(incident=incident).values_list("kind", "level", "due_at"), key=str)
     assert sorted(timers, key=lambda t: (t[2], t[0])) == [
+        (TimerKind.UPDATE_DUE, 1, declared_at + H / 2),  # SEV1: a status update every 30 minutes
+        (TimerKind.UPDATE_DUE, 2, declared_at + H),  # missed by another 30 minutes: executives
         (TimerKind.ESCALATION, 1, declared_at + 2 * H),
         (TimerKind.ESCALATION, 2, declared_at + 3 * H),
         (TimerKind.ESCALATION, 3, declared_at + 4 * H),
@@ -171,7 +173,7 @@ def test_declaring_takes_a_constant_number_of_queries(cast, django_assert_max_nu
 
 
 def test_pending_timers_are_rows_with_a_state(incident):
-    assert Timer.objects.filter(incident=incident, state=TimerState.PENDING).count() == 5
+    assert Timer.objects.filter(incident=incident, state=TimerState.PENDING).count() == 7
 
 
 def test_an_incident_links_the_risks_that_materialised(api, cast, playbook):

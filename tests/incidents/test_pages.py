@@ -322,7 +322,12 @@ def test_acting_on_a_task_per_role(as_user, cast, pool_task, who, status):
 def test_the_lifecycle_through_the_header(as_user, cast, incident):
     client = as_user(cast["commander"])
     assert client.post(incident_url(incident, "stabilize")).status_code == 302
-    assert client.post(incident_url(incident, "resolve")).status_code == 302
+    # The war room asks how it was resolved: no summary, no resolution.
+    response = client.post(incident_url(incident, "resolve"))
+    assert response.status_code == 400 and "Say how the incident was resolved." in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.STABILIZED
+    assert client.post(incident_url(incident, "resolve"), {"summary": "Pool delivering"}).status_code == 302
     assert client.post(incident_url(incident, "reopen"), {"reason": ""}).status_code == 400
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.RESOLVED
@@ -402,7 +407,9 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
             assert client.get(war_room(incident)).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
-    assert counts[1] == 12  # session, person, teams, incident, tasks, RACI, tiers, parties, timeline, bell
+    # session, person, teams, incident, tasks, RACI, linked risks, roles, tiers, latest update,
+    # parties, timeline, bell; the commander's page also lists the risks they may link.
+    assert counts[1] == {"commander": 16, "buyer": 15}[who]
 
 
 # --- my tasks -------------------------------------------------------------------------------
@@ -446,3 +453,114 @@ def test_my_tasks_takes_the_same_queries_for_few_or_many_tasks(as_user, cast):
         page = client.get(reverse("my-tasks")).content.decode()
     assert page.count('class="card my-task') == 14 + 1  # and the module's incident's
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# --- the commander's controls ------------------------------------------------------------
+
+
+COMMAND_FORMS = {
+    "severity": lambda cast: {"severity": "2", "reason": "One plant only"},
+    "title": lambda cast: {"title": "Plant fire", "reason": "Shorter"},
+    "commander": lambda cast: {"user": str(cast["pr_lead"].pk), "reason": "Shift change"},
+    "role": lambda cast: {"role": "scribe", "user": str(cast["buyer"].pk)},
+    "add-task": lambda cast: {
+        "title": "Call the insurer",
+        "responsible": f"user:{cast['logistics'].pk}",
+        "accountable": f"team:{cast['supply'].pk}",
+        "due_in": "45",
+        "escalate_after": "30",
+    },
+}
+
+
+@pytest.mark.parametrize("action", sorted(COMMAND_FORMS))
+@pytest.mark.parametrize(
+    ("who", "status"), [("commander", 302), ("admin", 302), ("buyer", 403), ("outsider", 404)]
+)
+def test_the_commanders_controls_are_the_commanders_and_admins(as_user, cast, incident, action, who, status):
+    before = incident.last_seq
+    response = as_user(cast[who]).post(incident_url(incident, action), COMMAND_FORMS[action](cast))
+    assert response.status_code == status
+    incident.refresh_from_db()
+    assert (incident.last_seq > before) == (status == 302)
+
+
+def test_a_bad_command_form_says_why_and_changes_nothing(as_user, cast, incident):
+    client = as_user(cast["commander"])
+    before = incident.last_seq
+    response = client.post(incident_url(incident, "severity"), {"severity": "2", "reason": ""})
+    assert response.status_code == 400 and "Say why." in response.content.decode()
+    response = client.post(
+        incident_url(incident, "add-task"), {**COMMAND_FORMS["add-task"](cast), "title": ""}
+    )
+    assert response.status_code == 400 and "A title is required." in response.content.decode()
+    response = client.post(incident_url(incident, "role"), {"role": "scribe", "user": "999999"})
+    assert response.status_code == 400
+    incident.refresh_from_db()
+    assert incident.last_seq == before and incident.tasks.count() == 3
+
+
+def test_linking_a_risk_from_the_war_room_shows_it_with_its_level(as_user, cast, incident):
+    from risks.models import Category
+    from risks.services import matrix_ensure_default, risk_create
+
+    matrix_ensure_default()
+    risk = risk_create(
+        by=cast["officer"],
+        title="Main supplier stops deliveries",
+        category=Category.objects.get(key="supply-chain"),
+        owner=cast["officer"],
+        likelihood=5,
+        impact=5,
+    )
+    client = as_user(cast["commander"])
+    assert client.post(incident_url(incident, "link-risk"), {"risk": risk.pk}).status_code == 302
+    page = client.get(war_room(incident)).content.decode()
+    assert f'href="/risks/{risk.pk}/"' in page and "level-critical" in page
+    assert client.post(incident_url(incident, "unlink-risk"), {"risk": risk.pk}).status_code == 302
+    assert not incident.risks.exists()
+
+
+def test_a_structured_update_is_pinned_and_the_timeline_shows_updates_only(as_user, cast, incident):
+    client = as_user(cast["buyer"])  # anyone who sees the incident posts updates
+    form = {"what_happened": "Fire contained", "impact": "Line 2 at risk", "actions": "", "needs": "Budget"}
+    assert client.post(incident_url(incident, "update"), form).status_code == 302
+    page = client.get(war_room(incident)).content.decode()
+    pinned = page[page.index('class="pinned-update"') : page.index('class="header-facts"')]
+    assert "Fire contained" in pinned and "Budget" in pinned
+    only = client.get(war_room(incident) + "?only=updates").content.decode()
+    timeline = only[only.index('class="timeline"') :]
+    assert timeline.count('<li class="entry') == 1 and "declared the incident" not in timeline
+    assert f'data-live-fragment="/incidents/{incident.pk}/timeline/?only=updates"' in only
+
+
+def test_the_war_room_loads_the_live_script_once(as_user, cast, incident):
+    page = as_user(cast["commander"]).get(war_room(incident)).content.decode()
+    assert page.count("live/live.js") == 1
+
+
+def test_declaring_links_the_risks_chosen(as_user, cast, playbook):
+    from risks.models import Category
+    from risks.services import matrix_ensure_default, risk_create
+
+    matrix_ensure_default()
+    risk = risk_create(
+        by=cast["officer"],
+        title="Main supplier stops deliveries",
+        category=Category.objects.get(key="supply-chain"),
+        owner=cast["officer"],
+        likelihood=3,
+        impact=4,
+    )
+    response = as_user(cast["buyer"]).post(
+        reverse("incident-declare"),
+        {
+            "title": "Second fire",
+            "severity": "2",
+            "playbook": playbook.pk,
+            "commander": cast["buyer"].pk,
+            "risks": [risk.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(Incident.objects.get(title="Second fire").risks.all()) == [risk]

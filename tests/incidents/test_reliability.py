@@ -14,8 +14,10 @@ import pytest
 from django.utils import timezone
 
 from incidents import services
-from incidents.models import Incident, TimelineEntry, Timer, TimerState
+from incidents.models import Incident, TimelineEntry, Timer, TimerKind, TimerState, UpdateCadence
 from incidents.services.timers import Batch, Due, batches, dispatch
+from notifications.models import Notification
+from tests.factories import plant_fire
 from tests.processes import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -112,3 +114,37 @@ def test_resolving_cancels_everything_pending(stack, playbook, cast):
         "incident.resolved",
     ]
     assert timezone.now() > incident.declared_at + dt.timedelta(seconds=6)
+
+
+def test_a_real_incidents_update_cadence_survives_a_worker_kill_reminding_and_escalating_once(
+    stack, playbook, cast
+):
+    """The organisation wants an update every 2 seconds at SEV1 (so that the test runs in real
+    time): the reminder falls due at 2 s and the missed update escalates at 4 s, each once,
+    though the worker holding their messages is killed."""
+    UpdateCadence.objects.create(severity=1, interval=dt.timedelta(seconds=2))
+    stack.worker("doomed")
+    stack.beat()
+    time.sleep(3)  # both up
+    incident = plant_fire(cast, playbook, timezone.now())
+    assert not incident.drill and incident.clock_rate == 1
+    services.incident_assign_role(
+        incident_id=incident.pk, role="communications", user=cast["pr_lead"], by=cast["commander"]
+    )
+    time.sleep(1)  # the worker now holds the reminder's ETA message, unacknowledged
+    stack.kill("doomed")
+    stack.worker("survivor")
+    cadence = Timer.objects.filter(incident=incident, kind=TimerKind.UPDATE_DUE)
+    done = lambda: not cadence.filter(state=TimerState.PENDING).exists()  # noqa: E731
+    assert wait_until(done, timeout=90, stack=stack), stack.log("survivor")
+    assert sorted(cadence.values_list("level", "state")) == [(1, TimerState.FIRED), (2, TimerState.FIRED)]
+    entries = list(
+        TimelineEntry.objects.filter(incident=incident, type__in=["update.due", "update.missed"])
+        .order_by("seq")
+        .values_list("type", flat=True)
+    )
+    assert entries == ["update.due", "update.missed"]
+    reminded = Notification.objects.filter(incident_id=incident.pk, kind="update.due")
+    assert sorted(reminded.values_list("recipient__username", flat=True)) == ["commander", "pr-lead"]
+    escalated = Notification.objects.filter(incident_id=incident.pk, kind="escalation")
+    assert list(escalated.values_list("recipient__username", flat=True)) == ["ceo"]

@@ -133,7 +133,7 @@ def test_resolve_cancels_every_pending_timer_and_reopen_restarts_the_clock(api, 
     )
     assert response.json()["status"] == "active"
     pending = Timer.objects.filter(incident=incident, state=TimerState.PENDING)
-    assert {t.kind for t in pending} == {TimerKind.TIER_START, TimerKind.ESCALATION}
+    assert {t.kind for t in pending} == {TimerKind.TIER_START, TimerKind.ESCALATION, TimerKind.UPDATE_DUE}
     assert TimelineEntry.objects.get(type="incident.reopened").data["reason"] == "Second fire"
 
 

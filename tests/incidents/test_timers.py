@@ -7,7 +7,9 @@ from incidents.models import TaskState, TimelineEntry, Timer, TimerKind, TimerSt
 from notifications.models import Notification
 from tests.factories import H
 
-pytestmark = pytest.mark.django_db
+# These tests are about tiers and task escalations: the status-update cadence is off
+# (tests/incidents/test_update_cadence.py has its own).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_update_cadence")]
 
 
 def fire_due(now) -> list[Timer]:

@@ -141,6 +141,63 @@ ROWS = [
     Row("POST", "/api/v1/incidents/{id}/resolve/", "incident", (401, 403, 404, 403, 403, 200)),
     Row("POST", "/api/v1/incidents/{id}/close/", "incident", (401, 403, 404, 403, 403, 409)),
     Row("POST", "/api/v1/incidents/{id}/reopen/", "incident", (401, 403, 404, 403, 403, 400)),
+    # So are what it is and who runs it, the risks it is linked to, and tasks added to it.
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/severity/",
+        "incident",
+        (401, 403, 404, 403, 403, 200),
+        lambda w: {"severity": 2, "reason": "Contained to one plant"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/title/",
+        "incident",
+        (401, 403, 404, 403, 403, 200),
+        lambda w: {"title": "Plant fire at the main supplier", "reason": "Clearer"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/commander/",
+        "incident",
+        (401, 403, 404, 403, 403, 200),
+        lambda w: {"commander": w["user"], "reason": "Shift change"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/roles/",
+        "incident",
+        (401, 403, 404, 403, 403, 200),
+        lambda w: {"role": "communications", "user": w["user"]},
+    ),
+    # The incident is linked to the world's risk already: linking it again is refused for its input.
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/risks/",
+        "incident",
+        (401, 403, 404, 403, 403, 400),
+        lambda w: {"risk": w["risk"]},
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/risks/unlink/",
+        "incident",
+        (401, 403, 404, 403, 403, 200),
+        lambda w: {"risk": w["risk"], "reason": "Not this risk"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/incidents/{id}/tasks/",
+        "incident",
+        (401, 403, 404, 403, 403, 201),
+        lambda w: {
+            "title": "Call the insurer",
+            "responsible": [{"user": w["user"]}],
+            "accountable": {"user": w["user"]},
+            "due_after": "PT1H",
+            "escalate_after": "PT30M",
+        },
+    ),
     # Tasks: their Responsible and Accountable act, the commander and admins too; readers do not.
     Row("GET", "/api/v1/tasks/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/tasks/{id}/", "task", (401, 200, 404, 200, 200, 200)),
