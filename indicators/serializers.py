@@ -5,6 +5,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.limits import BoundedJSONField
 from indicators.models import KRI, Band, Breach, Direction, OnRed, Reading
 from people.selectors import people_active
 from playbooks.durations import DurationError, duration_parse, duration_text
@@ -45,7 +46,7 @@ class KRISerializer(serializers.ModelSerializer):
     on_red = serializers.ChoiceField(choices=OnRed.choices, required=False)
     amber = FiniteFloatField()
     red = FiniteFloatField()
-    rule = serializers.JSONField(required=False)
+    rule = BoundedJSONField(required=False)
     expected_every = DurationField(required=False, allow_null=True)
 
     class Meta:

@@ -12,11 +12,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.filtering import choice_parameter
+from core.limits import BoundedJSONParser
+from core.pagination import BoundedLimitOffsetPagination
 from core.permissions import RegisterWritersWriteOthersRead
 from playbooks import selectors, services
 from playbooks.exchange import playbook_export, spec_from_text
@@ -86,15 +88,13 @@ class PlaybookViewSet(viewsets.ViewSet):
         responses=OpenApiTypes.OBJECT,
     )
     def list(self, request):
-        status_filter = request.query_params.get("status")
-        if status_filter and status_filter not in PlaybookStatus.values:
-            raise ValidationError({"status": [f"Choose one of {', '.join(PlaybookStatus.values)}."]})
+        status_filter = choice_parameter(request.query_params, "status", PlaybookStatus.values)
         playbooks = selectors.playbook_list(
             status=status_filter,
             category=request.query_params.get("category"),
             search=request.query_params.get("search"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = BoundedLimitOffsetPagination()
         page = paginator.paginate_queryset(playbooks, request, view=self)
         return paginator.get_paginated_response([playbook_data(playbook) for playbook in page])
 
@@ -164,7 +164,7 @@ class PlaybookViewSet(viewsets.ViewSet):
         detail=False,
         methods=["post"],
         url_path="import",
-        parser_classes=[JSONParser, MultiPartParser, PlaybookFileParser],
+        parser_classes=[BoundedJSONParser, MultiPartParser, PlaybookFileParser],
     )
     def import_file(self, request):
         if "file" in request.FILES:
