@@ -12,13 +12,14 @@ from rest_framework.views import APIView
 
 from analytics.figures import csv_rows, figures_compute
 from analytics.selectors import DIMENSIONS
+from core.limits import BoundedDateTimeField
 from core.permissions import may_see_everything
 
 
 class QuerySerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=DIMENSIONS, default="severity")
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
+    since = BoundedDateTimeField(required=False)
+    until = BoundedDateTimeField(required=False)
     export = serializers.ChoiceField(choices=["json", "csv"], default="json")
 
 

@@ -10,7 +10,10 @@ most; instants stop at the year 9999, which `datetime` cannot pass.
 import datetime as dt
 import json
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
@@ -22,8 +25,12 @@ TEXT_MAX_LENGTH = 10_000
 # The largest value of the database's 64-bit integer columns (ids), and of its 32-bit ones.
 BIGINT_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1
-# The last instant `datetime` can hold, less a day so that a time zone never carries it past.
-LATEST_INSTANT = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+# Durations (a plan's offsets, review intervals, expected periods) are at most ten years, and
+# instants (due times, readings, reviews) lie between the years 1900 and 9000: so any duration
+# added to any instant stays far inside what `datetime` (year 9999) and the database hold.
+MAX_DURATION = dt.timedelta(days=3660)
+EARLIEST_INSTANT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_INSTANT = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 
 
 class TooComplex(ValueError):
@@ -102,6 +109,15 @@ class BoundedJSONField(serializers.JSONField):
         return super().to_internal_value(data) if not self.binary else data
 
 
+class LimitedTextField(models.TextField):
+    """A free text of at most TEXT_MAX_LENGTH characters, checked by forms, serializers and the
+    model's full_clean() alike (a plain TextField's max_length binds only its form)."""
+
+    def __init__(self, *args, max_length=TEXT_MAX_LENGTH, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+        self.validators.append(MaxLengthValidator(max_length))
+
+
 def text_too_long_message(limit: int = TEXT_MAX_LENGTH) -> str:
     return _("At most %(limit)d characters.") % {"limit": limit}
 
@@ -110,3 +126,42 @@ def check_text(value: str, *, limit: int = TEXT_MAX_LENGTH) -> None:
     """Django's ValidationError when a free text is longer than its limit (never cut)."""
     if len(value) > limit:
         raise ValidationError(text_too_long_message(limit))
+
+
+def instant_out_of_range_message() -> str:
+    return _("Give a time between the years %(first)d and %(last)d.") % {
+        "first": EARLIEST_INSTANT.year,
+        "last": LATEST_INSTANT.year - 1,
+    }
+
+
+def check_instant(value: dt.datetime) -> None:
+    """Django's ValidationError when an aware instant lies outside [EARLIEST, LATEST)."""
+    if not EARLIEST_INSTANT <= value < LATEST_INSTANT:
+        raise ValidationError(instant_out_of_range_message())
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An instant within the years EARLIEST_INSTANT and LATEST_INSTANT allow, else a field error."""
+
+    def to_internal_value(self, value):
+        try:
+            instant = super().to_internal_value(value)
+        except OverflowError:  # a far date carried past year 9999 by its offset
+            raise serializers.ValidationError(instant_out_of_range_message()) from None
+        if not EARLIEST_INSTANT <= instant < LATEST_INSTANT:
+            raise serializers.ValidationError(instant_out_of_range_message())
+        return instant
+
+
+class BoundedFormDateTimeField(forms.DateTimeField):
+    """The same for a page's form."""
+
+    def to_python(self, value):
+        try:
+            instant = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(instant_out_of_range_message(), code="invalid") from None
+        if instant is not None:
+            check_instant(instant)
+        return instant

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.limits import LimitedTextField
 from playbooks.models import RaciRole
 
 MAX_CLOCK_RATE = 3600
@@ -91,7 +92,7 @@ class Task(models.Model):
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["incident_id", "tier__starts_after", "step__order"]

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.limits import BIGINT_MAX, TEXT_MAX_LENGTH, BoundedDateTimeField
 from incidents.models import MAX_CLOCK_RATE, Incident, Task, TimelineEntry
 from people.models import Team
 from people.selectors import people_active
@@ -94,7 +95,7 @@ class IncidentDetailSerializer(IncidentSerializer):
 class DeclareSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     severity = serializers.IntegerField(min_value=1, max_value=4)
-    playbook = serializers.IntegerField()
+    playbook = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
     commander = serializers.PrimaryKeyRelatedField(queryset=people_active())
     risks = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Risk.objects.all(), required=False, default=list
@@ -110,15 +111,15 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class BodySerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class PartySerializer(serializers.Serializer):
@@ -134,5 +135,5 @@ class PartySerializer(serializers.Serializer):
 class ReassignSerializer(serializers.Serializer):
     responsible = PartySerializer(many=True, required=False)
     accountable = PartySerializer(required=False)
-    due_at = serializers.DateTimeField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    due_at = BoundedDateTimeField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)

@@ -5,7 +5,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.limits import BoundedJSONField
+from core.limits import BoundedDateTimeField, BoundedJSONField
 from indicators.models import KRI, Band, Breach, Direction, OnRed, Reading
 from people.selectors import people_active
 from playbooks.durations import DurationError, duration_parse, duration_text
@@ -82,7 +82,7 @@ class ReadingInputSerializer(serializers.Serializer):
     """One reading of the KRI in the URL; `measured_at` defaults to now."""
 
     value = FiniteFloatField()
-    measured_at = serializers.DateTimeField(required=False)
+    measured_at = BoundedDateTimeField(required=False)
 
 
 def _as_id(value) -> int | None:

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import yaml
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -17,7 +18,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core.filtering import choice_parameter
-from core.limits import BoundedJSONParser
+from core.limits import BoundedJSONParser, check_instant
 from core.pagination import BoundedLimitOffsetPagination
 from core.permissions import RegisterWritersWriteOthersRead
 from playbooks import selectors, services
@@ -240,8 +241,13 @@ def preview_parameters(params) -> tuple[dt.datetime, int]:
             declared_at = None
         if declared_at is None:
             errors["declared_at"] = ["Give a date and time such as 2026-05-04T08:00:00+08:00."]
-        elif timezone.is_naive(declared_at):
-            declared_at = timezone.make_aware(declared_at)
+        else:
+            if timezone.is_naive(declared_at):
+                declared_at = timezone.make_aware(declared_at)
+            try:
+                check_instant(declared_at)
+            except DjangoValidationError as error:
+                errors["declared_at"] = error.messages
     clock_rate = params.get("clock_rate", "1")
     if not clock_rate.isdigit() or not 1 <= int(clock_rate) <= MAX_CLOCK_RATE:
         errors["clock_rate"] = [f"Give a whole number from 1 to {MAX_CLOCK_RATE}."]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.limits import MAX_DURATION, TEXT_MAX_LENGTH, BoundedFormDateTimeField
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
@@ -33,10 +34,17 @@ def _people():
 
 class RiskForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    event = forms.CharField(label=_("Event"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    cause = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    event = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Event"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     consequence = forms.CharField(
-        label=_("Consequence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Consequence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
@@ -56,10 +64,11 @@ class RiskForm(forms.Form):
     review_interval_days = forms.IntegerField(
         label=_("Review interval (days)"),
         min_value=1,
+        max_value=MAX_DURATION.days,
         required=False,
         help_text=_("Empty: the interval of the residual level."),
     )
-    next_review_at = forms.DateTimeField(
+    next_review_at = BoundedFormDateTimeField(
         label=_("Next review"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -91,8 +100,10 @@ class RiskForm(forms.Form):
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.choices)
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    next_review_at = forms.DateTimeField(
+    notes = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    next_review_at = BoundedFormDateTimeField(
         label=_("Next review"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -103,7 +114,9 @@ class ReviewForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("treatment action", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
-    due_at = forms.DateTimeField(label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    due_at = BoundedFormDateTimeField(
+        label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
 
 class ActionStatusForm(forms.Form):
