@@ -3,6 +3,7 @@ never silently ignored (a client misspelling `?status=` would otherwise read the
 
 from django import forms
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 BOOLEAN_VALUES = ("true", "false")
@@ -43,3 +44,15 @@ class NamedChoiceField(forms.ChoiceField):
             keys = [key for key, _label in self.choices if key]
             raise forms.ValidationError(allowed_values_message(keys), code="invalid_choice")
         super().validate(value)
+
+
+class NamedChoiceSerializerField(serializers.ChoiceField):
+    """A serializer's choice (a filter read by a serializer) whose error names the allowed values."""
+
+    def to_internal_value(self, data):
+        if data == "" and self.allow_blank:
+            return ""
+        try:
+            return self.choice_strings_to_values[str(data)]
+        except KeyError:
+            raise ValidationError(allowed_values_message(self.choice_strings_to_values)) from None
