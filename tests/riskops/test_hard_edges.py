@@ -114,6 +114,17 @@ def world(cast, playbook, incident):
     return {"cast": cast, "playbook": playbook, "incident": incident}
 
 
+def new_risk(cast) -> dict:
+    return {
+        "title": "Typhoon closes the east warehouse",
+        "category": "supply-chain",
+        "owner": cast["officer"].pk,
+        "likelihood": 3,
+        "impact": 4,
+        "reason": "r",
+    }
+
+
 def deep_json(depth: int = DEEP) -> bytes:
     return b"[" * depth + b"]" * depth
 
@@ -195,14 +206,7 @@ def test_numbers_past_the_database_or_datetime_are_field_errors(server, world):
         answer = officer.post("/api/v1/playbooks/", edited).refused().json()
         assert path_in_spec[2] in answer[path_in_spec[0]][str(path_in_spec[1])], answer
 
-    risk = {
-        "title": "Typhoon closes the east warehouse",
-        "category": "supply-chain",
-        "owner": cast["officer"].pk,
-        "likelihood": 3,
-        "impact": 4,
-        "reason": "r",
-    }
+    risk = new_risk(cast)
     for field, value in [
         ("review_interval_days", 10**9),
         ("next_review_at", "9999-12-31T23:59:59-12:00"),
@@ -258,14 +262,7 @@ def test_texts_past_their_limit_are_refused_with_the_field_named_never_cut(serve
         Client(server, token_of(cast["commander"])),
     )
     too_long = "风" * (TEXT_MAX_LENGTH + 1)
-    risk = {
-        "title": "Typhoon closes the east warehouse",
-        "category": "supply-chain",
-        "owner": cast["officer"].pk,
-        "likelihood": 3,
-        "impact": 4,
-        "reason": "r",
-    }
+    risk = new_risk(cast)
     for field in ("cause", "event", "consequence", "description"):
         answer = officer.post("/api/v1/risks/", {**risk, field: too_long}).refused().json()
         assert answer[field] == [f"Ensure this field has no more than {TEXT_MAX_LENGTH} characters."]
