@@ -42,3 +42,13 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
 
     def get_offset(self, request):
         return whole_number_parameter(request.query_params, self.offset_query_param) or 0
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["description"] = (
+                    f"Items per page: {self.default_limit} unless given, at most {self.max_limit}."
+                )
+            parameter["schema"] = {**parameter["schema"], "minimum": 0, "maximum": BIGINT_MAX}
+        return parameters

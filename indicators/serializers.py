@@ -5,7 +5,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.limits import BoundedDateTimeField, BoundedJSONField
+from core.limits import BIGINT_MAX, BoundedDateTimeField, BoundedJSONField
 from indicators.models import KRI, Band, Breach, Direction, OnRed, Reading
 from people.selectors import people_active
 from playbooks.durations import DurationError, duration_parse, duration_text
@@ -117,7 +117,8 @@ class ReadingListSerializer(serializers.ListSerializer):
     def to_internal_value(self, data):
         if isinstance(data, list):
             named = {_as_id(item.get("kri")) for item in data if isinstance(item, dict)}
-            self.kris_named = KRI.objects.in_bulk(named - {None})
+            # An id past the column's range names nothing (and must not reach the database).
+            self.kris_named = KRI.objects.in_bulk({pk for pk in named if pk and 0 < pk <= BIGINT_MAX})
         return super().to_internal_value(data)
 
 

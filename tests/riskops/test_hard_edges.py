@@ -219,6 +219,8 @@ def test_numbers_past_the_database_or_datetime_are_field_errors(server, world):
     assert "due_at" in commander.post(f"/api/v1/tasks/{task.pk}/reassign/", far).refused().json()
     declare = {"title": "t", "severity": 2, "playbook": HUGE, "commander": cast["commander"].pk}
     assert "playbook" in commander.post("/api/v1/incidents/", declare).refused().json()
+    readings = admin.post("/api/v1/kris/readings/", [{"kri": HUGE, "value": 1}]).refused().json()
+    assert "kri" in json.dumps(readings)
     assert written() == before
 
 
@@ -306,3 +308,38 @@ def test_a_cookie_websocket_must_come_from_the_sites_own_scheme_host_and_port(se
     assert not opens(f"https://127.0.0.1:{server.port}")  # another scheme
     assert not opens(f"http://localhost:{server.port}")  # another host than the one connected to
     assert not opens("http://evil.example")
+
+
+def api_views():
+    """Every DRF view the URLs route to, with its actions' own parser classes."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                view = getattr(pattern.callback, "cls", None)
+                if view is not None and hasattr(view, "parser_classes"):
+                    actions = getattr(pattern.callback, "actions", None) or {}
+                    for name in set(actions.values()) or {None}:
+                        method = getattr(view, name, None) if name else None
+                        kwargs = getattr(method, "kwargs", {}) or {}
+                        yield view, kwargs.get("parser_classes", view.parser_classes)
+
+    yield from walk(get_resolver().url_patterns)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_view_parses_json_with_the_bounded_parser():
+    from rest_framework.parsers import JSONParser
+
+    from core.limits import BoundedJSONParser
+
+    checked = 0
+    for view, parsers in api_views():
+        for parser in parsers:
+            if issubclass(parser, JSONParser):
+                assert issubclass(parser, BoundedJSONParser), (view, parser)
+                checked += 1
+    assert checked > 50
