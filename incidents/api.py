@@ -41,6 +41,15 @@ class IncidentViewSet(
     def get_serializer_class(self):
         return IncidentSerializer if self.action == "list" else IncidentDetailSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=IncidentStatus.values),
+            OpenApiParameter("drill", bool, description="Only drills (true) or only real incidents (false)."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def detail_response(self, incident_id, status_code=status.HTTP_200_OK):
         incident = get_object_or_404(
             selectors.incidents_as_in_contract(user=self.request.user), pk=incident_id

@@ -209,8 +209,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A worker that lost Redis tries again every half second at most, not kombu's 2, 4, 6… s up to 30 s:
-# due timers then fire within about 2 s of Redis answering again (riskops/celery.py).
+# A worker (and beat) that lost Redis tries again every half second at most, not kombu's 2, 4,
+# 6… s up to 30 s: due timers then fire within about 2 s of Redis answering again
+# (riskops/celery.py).
 CELERY_WORKER_CONSUMER = "riskops.celery:PromptReconnectConsumer"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.limits import MAX_DURATION, TEXT_MAX_LENGTH, BoundedFormDateTimeField
+from core.limits import BIGINT_MAX, MAX_DURATION, TEXT_MAX_LENGTH, BoundedFormDateTimeField
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
@@ -77,7 +77,7 @@ class RiskForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for a change of ratings"), max_length=2000, required=False, widget=forms.TextInput
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=BIGINT_MAX)
 
     def __init__(self, *args, matrix: RiskMatrix, **kwargs):
         super().__init__(*args, **kwargs)
