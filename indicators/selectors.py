@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from indicators.models import KRI, Breach, Reading
+from indicators.models import KRI, Band, Breach, Reading
 from risks.models import Risk
 
 # Readings drawn on a KRI's chart.
@@ -40,3 +40,8 @@ def kri_reading_overdue(*, kri: KRI, now: dt.datetime | None = None) -> bool:
     if not kri.expected_every:
         return False
     return (now or timezone.now()) > (kri.last_measured_at or kri.created_at) + kri.expected_every
+
+
+def kris_not_green() -> QuerySet[KRI]:
+    """KRIs in amber or red, the red ones first."""
+    return kri_list().filter(band__in=[Band.AMBER, Band.RED]).order_by("-band", "name")

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from notifications.kinds import DEFAULT_EMAIL, DEFAULT_WEBHOOK, KINDS
-from notifications.models import Notification, Preference, WebhookEndpoint
+from notifications.models import Delivery, DeliveryState, Notification, Preference, WebhookEndpoint
 from people.models import Membership, User
 
 
@@ -118,3 +118,10 @@ class RouteBook:
             ):
                 webhooks.append((endpoint, endpoint.user_id))
         return Routes(email=email, webhooks=webhooks)
+
+
+def deliveries_failed(*, since) -> QuerySet[Delivery]:
+    """Deliveries that gave up since then, newest first, with what they carried and where."""
+    return Delivery.objects.filter(state=DeliveryState.FAILED, created_at__gte=since).select_related(
+        "notification__recipient", "endpoint"
+    )

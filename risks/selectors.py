@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from risks.models import Risk, RiskMatrix, RiskStatus, ScoreChange
+from risks.models import ActionStatus, Risk, RiskMatrix, RiskStatus, ScoreChange, TreatmentAction
 
 ORDERINGS = {
     "ref": "number",
@@ -134,3 +134,13 @@ def heatmap(*, rating: str = "inherent") -> dict[tuple[int, int], int]:
 
 def risk_history(*, risk: Risk) -> QuerySet[ScoreChange]:
     return risk.score_changes.select_related("by")
+
+
+def actions_overdue(*, now: dt.datetime) -> QuerySet[TreatmentAction]:
+    """Open treatment actions past their due date, the longest overdue first, with risk and owner."""
+    return (
+        TreatmentAction.objects.filter(status=ActionStatus.OPEN, due_at__lt=now)
+        .exclude(risk__status=RiskStatus.ARCHIVED)
+        .select_related("risk", "owner")
+        .order_by("due_at")
+    )
