@@ -343,3 +343,21 @@ def test_every_view_parses_json_with_the_bounded_parser():
                 assert issubclass(parser, BoundedJSONParser), (view, parser)
                 checked += 1
     assert checked > 50
+
+
+def test_a_draft_whose_deadlines_could_pass_the_year_9999_is_refused_at_publish(server, world):
+    """A draft saved before durations were bounded (or written around the API) is checked again
+    when it is published, so that no published plan can make declaring or previewing fail."""
+    import datetime as dt
+
+    from playbooks.models import Step
+    from playbooks.services import playbook_create
+
+    cast = world["cast"]
+    draft = playbook_create(spec=three_tier_spec(cast), created_by=cast["officer"])
+    Step.objects.filter(tier__playbook=draft).update(due_after=dt.timedelta(days=3_000_000))
+    officer = Client(server, token_of(cast["officer"]))
+    answer = officer.post(f"/api/v1/playbooks/{draft.pk}/publish/", {}).refused().json()
+    assert "due_after" in answer["steps"]["0"], answer
+    draft.refresh_from_db()
+    assert draft.status == "draft"
