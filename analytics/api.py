@@ -12,14 +12,16 @@ from rest_framework.views import APIView
 
 from analytics.figures import csv_rows, figures_compute
 from analytics.selectors import DIMENSIONS
+from core.filtering import NamedChoiceSerializerField
+from core.limits import BoundedDateTimeField
 from core.permissions import may_see_everything
 
 
 class QuerySerializer(serializers.Serializer):
-    by = serializers.ChoiceField(choices=DIMENSIONS, default="severity")
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-    export = serializers.ChoiceField(choices=["json", "csv"], default="json")
+    by = NamedChoiceSerializerField(choices=DIMENSIONS, default="severity")
+    since = BoundedDateTimeField(required=False)
+    until = BoundedDateTimeField(required=False)
+    export = NamedChoiceSerializerField(choices=["json", "csv"], default="json")
 
 
 def checked_query(request) -> dict:

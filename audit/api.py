@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from audit.models import AuditEntry
+from core.limits import BIGINT_MAX
 from core.permissions import IsAdmin
 
 
@@ -25,9 +26,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 
 class AuditQuerySerializer(serializers.Serializer):
-    object_type = serializers.CharField(required=False)
-    object_id = serializers.CharField(required=False)
-    actor = serializers.IntegerField(required=False)
+    object_type = serializers.CharField(required=False, max_length=200)
+    object_id = serializers.CharField(required=False, max_length=200)
+    actor = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
 
 
 @extend_schema(

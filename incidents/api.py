@@ -7,8 +7,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from core.filtering import boolean_parameter, choice_parameter
 from incidents import permissions, selectors, services
-from incidents.models import IncidentRole
+from incidents.models import IncidentRole, IncidentStatus
 from incidents.serializers import (
     AddTaskSerializer,
     BodySerializer,
@@ -36,13 +37,25 @@ class IncidentViewSet(
 
     def get_queryset(self):
         if self.action == "list":
+            query = self.request.query_params
             return selectors.incident_list(
-                user=self.request.user, status=self.request.query_params.get("status") or None
+                user=self.request.user,
+                status=choice_parameter(query, "status", IncidentStatus.values),
+                drill=boolean_parameter(query, "drill"),
             )
         return selectors.incidents_visible_to(self.request.user)  # the actions need no more to check
 
     def get_serializer_class(self):
         return IncidentSerializer if self.action == "list" else IncidentDetailSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=IncidentStatus.values),
+            OpenApiParameter("drill", bool, description="Only drills (true) or only real incidents (false)."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def detail_response(self, incident_id, status_code=status.HTTP_200_OK):
         incident = get_object_or_404(
@@ -252,7 +265,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         user = self.request.user
-        if self.action == "list" and self.request.query_params.get("mine") == "true":
+        if self.action == "list" and boolean_parameter(self.request.query_params, "mine"):
             return selectors.my_tasks(user=user)
         return (
             selectors.tasks_visible_to(user).select_related("incident").order_by("incident", "due_at", "pk")

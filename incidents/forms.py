@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import TEXT_MAX_LENGTH, BoundedFormDateTimeField
 from incidents import page_queries
 from people.models import Team, User
 
@@ -96,8 +97,8 @@ class PartyField(forms.CharField):
 class ReassignForm(forms.Form):
     responsible = PartyField(label=_("New Responsible"), required=False)
     accountable = PartyField(label=_("New Accountable"), required=False)
-    due_at = forms.DateTimeField(label=_("New due time"), required=False)
-    reason = forms.CharField(label=_("Reason"), required=False)
+    due_at = BoundedFormDateTimeField(label=_("New due time"), required=False)
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Reason"), required=False)
 
     def reassignment(self) -> dict:
         """The keyword arguments of `task_reassign`: only what was given changes."""

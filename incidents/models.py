@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.limits import LimitedTextField
 from playbooks.models import RaciRole
 
 MAX_CLOCK_RATE = 3600
@@ -47,7 +48,7 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_seq = models.PositiveIntegerField(default=0, help_text="Sequence number of the last timeline entry.")
-    resolution_summary = models.TextField(_("resolution summary"), blank=True)
+    resolution_summary = LimitedTextField(_("resolution summary"), blank=True)
 
     class Meta:
         ordering = ["-declared_at"]
@@ -99,7 +100,7 @@ class Task(models.Model):
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True)
     # Only for a task added during the incident (a playbook task follows its step's).
     escalate_after = models.DurationField(_("escalate after"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -227,7 +228,7 @@ class RoleHolding(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = LimitedTextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["incident_id", "started_at", "pk"]

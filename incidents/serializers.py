@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.limits import BIGINT_MAX, TEXT_MAX_LENGTH, BoundedDateTimeField
 from incidents.models import MAX_CLOCK_RATE, Incident, IncidentRole, RoleHolding, Task, TimelineEntry
 from people.models import Team
 from people.selectors import people_active
@@ -128,7 +129,7 @@ class IncidentDetailSerializer(IncidentSerializer):
 class DeclareSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     severity = serializers.IntegerField(min_value=1, max_value=4)
-    playbook = serializers.IntegerField()
+    playbook = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
     commander = serializers.PrimaryKeyRelatedField(queryset=people_active())
     risks = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Risk.objects.all(), required=False, default=list
@@ -143,59 +144,66 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         fields = ["seq", "at", "type", "actor", "data"]
 
 
+def optional_text(**options) -> serializers.CharField:
+    """A free text that may be left out or blank, refused beyond the documented limit."""
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH, **options
+    )
+
+
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = optional_text()
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class BodySerializer(serializers.Serializer):
     """A status update: `body` alone (as always), or its structured parts, or both."""
 
-    body = serializers.CharField(required=False, allow_blank=True, default="")
-    what_happened = serializers.CharField(required=False, allow_blank=True, default="")
-    impact = serializers.CharField(required=False, allow_blank=True, default="")
-    actions = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="What is being done."
-    )
-    needs = serializers.CharField(required=False, allow_blank=True, default="", help_text="What is needed.")
-    next_update_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    body = optional_text()
+    what_happened = optional_text()
+    impact = optional_text()
+    actions = optional_text(help_text="What is being done.")
+    needs = optional_text(help_text="What is needed.")
+    next_update_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
 
 
 class ResolveSerializer(serializers.Serializer):
     """All optional, so that the contract's bare POST still resolves; the war room asks for a summary."""
 
-    summary = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    summary = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=TEXT_MAX_LENGTH
+    )
     open_tasks = serializers.ChoiceField(choices=["keep", "skip"], default="keep")
-    skip_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    skip_reason = optional_text()
 
 
 class SeveritySerializer(serializers.Serializer):
     severity = serializers.IntegerField(min_value=1, max_value=4)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class TitleSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class CommanderSerializer(serializers.Serializer):
     commander = serializers.PrimaryKeyRelatedField(queryset=people_active())
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=IncidentRole.choices)
     user = serializers.PrimaryKeyRelatedField(queryset=people_active(), allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = optional_text()
 
 
 class RiskLinkSerializer(serializers.Serializer):
     risk = serializers.PrimaryKeyRelatedField(queryset=Risk.objects.all())
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = optional_text()
 
 
 class PartySerializer(serializers.Serializer):
@@ -227,7 +235,7 @@ class AddTaskSerializer(serializers.Serializer):
     accountable = PartySerializer()
     consulted = PartySerializer(many=True, required=False, default=list)
     informed = PartySerializer(many=True, required=False, default=list)
-    due_at = serializers.DateTimeField(required=False, default=None)
+    due_at = BoundedDateTimeField(required=False, default=None)
     due_after = DurationField(
         required=False, default=None, help_text="Plan time from now, instead of due_at."
     )
@@ -237,5 +245,5 @@ class AddTaskSerializer(serializers.Serializer):
 class ReassignSerializer(serializers.Serializer):
     responsible = PartySerializer(many=True, required=False)
     accountable = PartySerializer(required=False)
-    due_at = serializers.DateTimeField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    due_at = BoundedDateTimeField(required=False)
+    reason = optional_text()

@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from core.limits import BoundedJSONParser
 from core.permissions import may_write_register, signed_in
 from indicators import importing, selectors, services
 from indicators.serializers import (
@@ -120,7 +121,7 @@ class KRIViewSet(
         detail=False,
         methods=["post"],
         url_path="readings/import",
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, BoundedJSONParser],
     )
     def import_readings(self, request):
         """A CSV file with the columns kri, value, measured_at: all rows or none."""

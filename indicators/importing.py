@@ -16,7 +16,15 @@ def readings_from_csv(content: bytes) -> list[dict]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError({"file": [_("The file must be UTF-8 text.")]}) from None
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _rows(csv.DictReader(io.StringIO(text)))
+    except csv.Error as error:
+        raise ValidationError(
+            {"file": [_("The CSV file cannot be read: %(error)s") % {"error": error}]}
+        ) from None
+
+
+def _rows(reader: csv.DictReader) -> list[dict]:
     missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         raise ValidationError(

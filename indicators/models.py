@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import LimitedTextField
+
 
 class Direction(models.TextChoices):
     HIGHER_IS_WORSE = "higher_is_worse", _("Higher is worse")
@@ -30,7 +32,7 @@ class KRI(models.Model):
     """A measured series tied to risks, with amber and red thresholds and a rule (see rules.py)."""
 
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     risks = models.ManyToManyField("risks.Risk", blank=True, related_name="kris", verbose_name=_("risks"))
     owner = models.ForeignKey(
@@ -114,7 +116,7 @@ class Breach(models.Model):
         related_name="+",
         verbose_name=_("incident"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]

@@ -5,6 +5,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.limits import BIGINT_MAX, BoundedDateTimeField, BoundedJSONField
 from indicators.models import KRI, Band, Breach, Direction, OnRed, Reading
 from people.selectors import people_active
 from playbooks.durations import DurationError, duration_parse, duration_text
@@ -45,7 +46,7 @@ class KRISerializer(serializers.ModelSerializer):
     on_red = serializers.ChoiceField(choices=OnRed.choices, required=False)
     amber = FiniteFloatField()
     red = FiniteFloatField()
-    rule = serializers.JSONField(required=False)
+    rule = BoundedJSONField(required=False)
     expected_every = DurationField(required=False, allow_null=True)
 
     class Meta:
@@ -81,7 +82,7 @@ class ReadingInputSerializer(serializers.Serializer):
     """One reading of the KRI in the URL; `measured_at` defaults to now."""
 
     value = FiniteFloatField()
-    measured_at = serializers.DateTimeField(required=False)
+    measured_at = BoundedDateTimeField(required=False)
 
 
 def _as_id(value) -> int | None:
@@ -116,7 +117,8 @@ class ReadingListSerializer(serializers.ListSerializer):
     def to_internal_value(self, data):
         if isinstance(data, list):
             named = {_as_id(item.get("kri")) for item in data if isinstance(item, dict)}
-            self.kris_named = KRI.objects.in_bulk(named - {None})
+            # An id past the column's range names nothing (and must not reach the database).
+            self.kris_named = KRI.objects.in_bulk({pk for pk in named if pk and 0 < pk <= BIGINT_MAX})
         return super().to_internal_value(data)
 
 

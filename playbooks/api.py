@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import yaml
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -12,11 +13,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.filtering import choice_parameter
+from core.limits import BoundedJSONParser, check_instant
+from core.pagination import BoundedLimitOffsetPagination
 from core.permissions import RegisterWritersWriteOthersRead
 from playbooks import selectors, services
 from playbooks.exchange import playbook_export, spec_from_text
@@ -86,15 +89,13 @@ class PlaybookViewSet(viewsets.ViewSet):
         responses=OpenApiTypes.OBJECT,
     )
     def list(self, request):
-        status_filter = request.query_params.get("status")
-        if status_filter and status_filter not in PlaybookStatus.values:
-            raise ValidationError({"status": [f"Choose one of {', '.join(PlaybookStatus.values)}."]})
+        status_filter = choice_parameter(request.query_params, "status", PlaybookStatus.values)
         playbooks = selectors.playbook_list(
             status=status_filter,
             category=request.query_params.get("category"),
             search=request.query_params.get("search"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = BoundedLimitOffsetPagination()
         page = paginator.paginate_queryset(playbooks, request, view=self)
         return paginator.get_paginated_response([playbook_data(playbook) for playbook in page])
 
@@ -164,7 +165,7 @@ class PlaybookViewSet(viewsets.ViewSet):
         detail=False,
         methods=["post"],
         url_path="import",
-        parser_classes=[JSONParser, MultiPartParser, PlaybookFileParser],
+        parser_classes=[BoundedJSONParser, MultiPartParser, PlaybookFileParser],
     )
     def import_file(self, request):
         if "file" in request.FILES:
@@ -240,8 +241,13 @@ def preview_parameters(params) -> tuple[dt.datetime, int]:
             declared_at = None
         if declared_at is None:
             errors["declared_at"] = ["Give a date and time such as 2026-05-04T08:00:00+08:00."]
-        elif timezone.is_naive(declared_at):
-            declared_at = timezone.make_aware(declared_at)
+        else:
+            if timezone.is_naive(declared_at):
+                declared_at = timezone.make_aware(declared_at)
+            try:
+                check_instant(declared_at)
+            except DjangoValidationError as error:
+                errors["declared_at"] = error.messages
     clock_rate = params.get("clock_rate", "1")
     if not clock_rate.isdigit() or not 1 <= int(clock_rate) <= MAX_CLOCK_RATE:
         errors["clock_rate"] = [f"Give a whole number from 1 to {MAX_CLOCK_RATE}."]

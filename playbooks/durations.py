@@ -6,6 +6,8 @@ import re
 from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
 
+from core.limits import MAX_DURATION
+
 # Only the ISO 8601 form: parse_duration alone would also take "6:00:00" or "3600".
 ISO_DURATION = re.compile(
     r"^P(?=\d|T\d)(\d+(?:[.,]\d+)?D)?(T(?=\d)(\d+(?:[.,]\d+)?H)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?S)?)?$"
@@ -17,20 +19,33 @@ class DurationError(ValueError):
 
 
 def duration_parse(value) -> dt.timedelta:
-    """A timedelta from ISO 8601 text or integer seconds; never negative."""
+    """A timedelta from ISO 8601 text or integer seconds; never negative, at most MAX_DURATION
+    (ten years), so that any deadline computed from it stays within what dates can hold."""
     if isinstance(value, bool):
         raise DurationError(_("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds."))
     if isinstance(value, int | float):
+        if value != value:  # NaN
+            raise DurationError(_("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds."))
         if value < 0:
             raise DurationError(_("A duration must not be negative."))
-        return dt.timedelta(seconds=value)
+        return _bounded(lambda: dt.timedelta(seconds=value))
     if isinstance(value, str):
         text = value.strip().upper()
         if text.startswith("-"):
             raise DurationError(_("A duration must not be negative."))
         if ISO_DURATION.match(text):
-            return parse_duration(text)
+            return _bounded(lambda: parse_duration(text))
     raise DurationError(_("Give an ISO 8601 duration such as PT6H or P2D, or a number of seconds."))
+
+
+def _bounded(make) -> dt.timedelta:
+    try:
+        duration = make()
+    except (OverflowError, ValueError):
+        duration = None  # past what a timedelta holds (999,999,999 days)
+    if duration is None or duration > MAX_DURATION:
+        raise DurationError(_("At most %(days)d days.") % {"days": MAX_DURATION.days})
+    return duration
 
 
 def duration_text(value: dt.timedelta) -> str:

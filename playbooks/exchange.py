@@ -6,7 +6,9 @@ Export → import → export gives the same text, byte for byte.
 import json
 
 import yaml
+from django.utils.translation import gettext as _
 
+from core.limits import TooComplex, bounded_load, loads_json
 from playbooks.models import Playbook
 from playbooks.spec import playbook_spec
 from playbooks.validation import InvalidPlaybook
@@ -33,15 +35,26 @@ def playbook_export(playbook: Playbook, *, file_format: str = "yaml") -> str:
     return yaml.dump(spec, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
+# A playbook file is a few kilobytes (the library's are under 10 KB); reading YAML is slow.
+MAX_FILE_BYTES = 512 * 1024
+
+
 def spec_from_text(text: str | bytes) -> dict:
-    """The spec in a YAML or JSON file; InvalidPlaybook naming the file when it cannot be read."""
+    """The spec in a YAML or JSON file; InvalidPlaybook naming the file when it cannot be read,
+    is larger than MAX_FILE_BYTES, or nests or holds more than core.limits allows."""
+    if len(text) > MAX_FILE_BYTES:
+        raise InvalidPlaybook(
+            {"file": [_("The file is larger than %(size)d KB.") % {"size": MAX_FILE_BYTES // 1024}]}
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
             raise InvalidPlaybook({"file": ["The file is not UTF-8 text."]}) from error
     try:
-        spec = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        spec = loads_json(text) if text.lstrip().startswith("{") else bounded_load(yaml.safe_load, text)
+    except TooComplex as error:
+        raise InvalidPlaybook({"file": [str(error)]}) from None
     except (ValueError, yaml.YAMLError) as error:
         raise InvalidPlaybook({"file": [f"Not valid YAML or JSON: {error}"]}) from error
     if not isinstance(spec, dict):

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import LimitedTextField
+
 
 class PlaybookStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -20,7 +22,7 @@ class Playbook(models.Model):
     lineage = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=50, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PlaybookStatus.choices, default=PlaybookStatus.DRAFT
@@ -84,7 +86,7 @@ class Step(models.Model):
     tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=300)
-    instructions = models.TextField(_("instructions"), blank=True)
+    instructions = LimitedTextField(_("instructions"), blank=True)
     due_after = models.DurationField(_("due after"), help_text=_("From the start of the step's tier."))
     escalate_after = models.DurationField(_("escalate after"), help_text=_("After the due time."))
 

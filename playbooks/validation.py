@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from core.limits import INT_MAX, TEXT_MAX_LENGTH
 from people.models import Team, User
 from playbooks.durations import DurationError, duration_parse, duration_text
 from playbooks.models import Playbook, RaciRole, Step, Tier
@@ -94,7 +95,7 @@ def playbook_validate(spec) -> CleanPlaybook:
     name = _text(
         spec, "name", errors, ("name",), required=True, max_length=Playbook._meta.get_field("name").max_length
     )
-    description = _text(spec, "description", errors, ("description",))
+    description = _text(spec, "description", errors, ("description",), max_length=TEXT_MAX_LENGTH)
     category = _text(
         spec, "category", errors, ("category",), max_length=Playbook._meta.get_field("category").max_length
     )
@@ -303,8 +304,8 @@ def _steps(
                 % {"key": tier_key or "(none)", "known": known},
             )
         order = item.get("order")
-        if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-            errors.add((*path, "order"), _("Give a whole number from 1 up."))
+        if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= INT_MAX:
+            errors.add((*path, "order"), _("Give a whole number from 1 to %(max)d.") % {"max": INT_MAX})
         elif tier is not None:
             if (tier.key, order) in orders:
                 first = orders[(tier.key, order)]
@@ -322,7 +323,9 @@ def _steps(
             required=True,
             max_length=Step._meta.get_field("title").max_length,
         )
-        instructions = _text(item, "instructions", errors, (*path, "instructions"))
+        instructions = _text(
+            item, "instructions", errors, (*path, "instructions"), max_length=TEXT_MAX_LENGTH
+        )
         due = _duration(item, "due_after", errors, (*path, "due_after"))
         escalate = _duration(item, "escalate_after", errors, (*path, "escalate_after"))
         if escalate is not None and escalate <= dt.timedelta(0):

@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filtering import boolean_parameter
 from reviews import permissions, selectors, services
 from reviews.models import Review
 from reviews.serializers import (
@@ -108,7 +109,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = FollowUpSerializer
 
     def get_queryset(self):
-        mine = self.action == "list" and self.request.query_params.get("mine") == "true"
+        mine = self.action == "list" and bool(boolean_parameter(self.request.query_params, "mine"))
         return selectors.follow_ups_visible_to(self.request.user, mine=mine)
 
     @extend_schema(request=None, responses=FollowUpSerializer)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import TEXT_MAX_LENGTH, BoundedFormDateTimeField
 from incidents import page_queries
 from reviews.models import RatingDecision, RiskRating
 from reviews.services.lifecycle import RATING_VALUES, TEXT_FIELDS
@@ -10,7 +11,9 @@ from risks.forms import scale_choices
 
 
 def _text(label, rows: int = 2) -> forms.CharField:
-    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+    return forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=label, required=False, widget=forms.Textarea(attrs={"rows": rows})
+    )
 
 
 class ReviewForm(forms.Form):
@@ -50,7 +53,12 @@ class RatingForm(forms.Form):
     residual_impact = forms.TypedChoiceField(
         label=_("Residual impact"), coerce=int, empty_value=None, required=False
     )
-    note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, rating: RiskRating, **kwargs):
         initial = {field: getattr(rating, field) for field in ("decision", *RATING_VALUES, "note")}
@@ -82,10 +90,10 @@ class ProposalForm(forms.Form):
 class FollowUpForm(forms.Form):
     title = forms.CharField(label=_("Follow-up action"), max_length=300, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=page_queries.active_people())
-    due_at = forms.DateTimeField(
+    due_at = BoundedFormDateTimeField(
         label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
 
 
 class WaiverForm(forms.Form):
-    reason = forms.CharField(label=_("Why the review is waived"), required=False)
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Why the review is waived"), required=False)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.limits import LimitedTextField
+
 MAX_WHYS = 5
 
 
@@ -23,16 +25,16 @@ class Review(models.Model):
         _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
     )
     opened_at = models.DateTimeField(_("opened at"))
-    summary = models.TextField(_("summary"), blank=True)
-    root_cause = models.TextField(_("root cause"), blank=True)
+    summary = LimitedTextField(_("summary"), blank=True)
+    root_cause = LimitedTextField(_("root cause"), blank=True)
     whys = models.JSONField(_("five whys"), default=list, blank=True)
-    what_worked = models.TextField(_("what worked"), blank=True)
-    what_did_not = models.TextField(_("what did not work"), blank=True)
+    what_worked = LimitedTextField(_("what worked"), blank=True)
+    what_did_not = LimitedTextField(_("what did not work"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    waiver_reason = models.TextField(_("waiver reason"), blank=True)
+    waiver_reason = LimitedTextField(_("waiver reason"), blank=True)
 
     class Meta:
         verbose_name = _("post-incident review")
@@ -72,7 +74,7 @@ class RiskRating(models.Model):
     impact = models.PositiveSmallIntegerField(_("impact"), null=True, blank=True)
     residual_likelihood = models.PositiveSmallIntegerField(_("residual likelihood"), null=True, blank=True)
     residual_impact = models.PositiveSmallIntegerField(_("residual impact"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["risk__number"]
@@ -88,7 +90,7 @@ class PlaybookProposal(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="proposals")
     used = models.ForeignKey("playbooks.Playbook", on_delete=models.PROTECT, related_name="+")
     draft = models.ForeignKey("playbooks.Playbook", on_delete=models.PROTECT, related_name="+")
-    rationale = models.TextField(_("rationale"))
+    rationale = LimitedTextField(_("rationale"))
     diff = models.TextField(_("diff"))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,9 +2,11 @@
 
 from rest_framework import serializers
 
+from core.limits import BIGINT_MAX, TEXT_MAX_LENGTH, BoundedDateTimeField
 from incidents.serializers import TimelineEntrySerializer
 from people.selectors import people_active
 from reviews.models import MAX_WHYS, FollowUpAction, PlaybookProposal, RatingDecision, Review, RiskRating
+from risks.serializers import RATING
 
 
 class RiskRatingSerializer(serializers.ModelSerializer):
@@ -97,37 +99,41 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class RatingInputSerializer(serializers.Serializer):
-    risk = serializers.IntegerField()
+    risk = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
     decision = serializers.ChoiceField(choices=[RatingDecision.RERATE, RatingDecision.KEEP])
-    likelihood = serializers.IntegerField(required=False, allow_null=True)
-    impact = serializers.IntegerField(required=False, allow_null=True)
-    residual_likelihood = serializers.IntegerField(required=False, allow_null=True)
-    residual_impact = serializers.IntegerField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    likelihood = serializers.IntegerField(required=False, allow_null=True, **RATING)
+    impact = serializers.IntegerField(required=False, allow_null=True, **RATING)
+    residual_likelihood = serializers.IntegerField(required=False, allow_null=True, **RATING)
+    residual_impact = serializers.IntegerField(required=False, allow_null=True, **RATING)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class ReviewUpdateSerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True)
-    root_cause = serializers.CharField(required=False, allow_blank=True)
-    whys = serializers.ListField(child=serializers.CharField(), required=False, max_length=MAX_WHYS)
-    what_worked = serializers.CharField(required=False, allow_blank=True)
-    what_did_not = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    whys = serializers.ListField(
+        child=serializers.CharField(max_length=TEXT_MAX_LENGTH), required=False, max_length=MAX_WHYS
+    )
+    what_worked = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    what_did_not = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     pinned = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, help_text="Timeline seqs."
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
+        required=False,
+        help_text="Timeline seqs.",
     )
     ratings = RatingInputSerializer(many=True, required=False)
 
 
 class WaiverSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class ProposalInputSerializer(serializers.Serializer):
-    rationale = serializers.CharField()
+    rationale = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     spec = serializers.DictField(help_text="The changed parts of the playbook, in the contract's shape.")
 
 
 class FollowUpInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
-    due_at = serializers.DateTimeField()
+    due_at = BoundedDateTimeField()

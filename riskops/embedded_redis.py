@@ -63,6 +63,10 @@ class EmbeddedRedis:
                     raise RuntimeError(f"redis-server did not start; see {self.directory}") from None
                 time.sleep(0.05)
 
+    def poll(self) -> int | None:
+        """None while the server runs; its exit code once it has exited (it is then reaped)."""
+        return None if self.process is None else self.process.poll()
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return

@@ -16,6 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from riskops.serving import uvicorn_command
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RISKOPS_VAR_DIR", BASE_DIR / "var"))
 PYTHON = sys.executable
@@ -23,6 +25,13 @@ STOP_GRACE_SECONDS = 10
 # A child that exits this many times within RESTART_WINDOW seconds is broken: stop everything.
 MAX_RESTARTS = 5
 RESTART_WINDOW = 60
+# A child that exited is started again at once the first time, then after 0.5 s, 1 s, 2 s, 4 s
+# (its exits within RESTART_WINDOW counted), so one that cannot start does not spin.
+FIRST_BACKOFF = 0.5
+
+
+def backoff(exits: int) -> float:
+    return 0.0 if exits <= 1 else FIRST_BACKOFF * 2 ** (exits - 2)
 
 
 def manage(*args: str) -> None:
@@ -39,6 +48,7 @@ class Launcher:
         self.children: dict[str, subprocess.Popen] = {}
         self.commands: dict[str, tuple[str, ...]] = {}
         self.restarts: dict[str, list[float]] = {}
+        self.due: dict[str, float] = {}  # when an exited child is started again
         self.redis = None
         self.stopping = False
 
@@ -58,37 +68,47 @@ class Launcher:
         self.commands[name] = command
         self.children[name] = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
 
+    def exited(self) -> dict[str, int]:
+        """The children that exited, reaped (poll() waits for them), with their exit codes; the
+        private redis-server among them."""
+        codes = {name: child.returncode for name, child in self.children.items() if child.poll() is not None}
+        if self.redis is not None and (code := self.redis.poll()) is not None:
+            codes["redis"] = code
+        return codes
+
     def restart_exited(self) -> bool:
-        """Starts exited children again; False when one keeps exiting."""
-        for name in list(self.children):
-            if self.children[name].poll() is None:
-                continue
-            now = time.monotonic()
-            recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW] + [now]
-            self.restarts[name] = recent
-            if len(recent) > MAX_RESTARTS:
-                say(f"the {name} process keeps exiting; stopping everything")
-                return False
-            say(f"the {name} process exited (code {self.children[name].returncode}); starting it again")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.children[name].pid, signal.SIGKILL)  # whatever it left behind
-            self.spawn(name, *self.commands[name])
+        """Starts exited children again, with back-off; False when one keeps exiting."""
+        now = time.monotonic()
+        for name, code in self.exited().items():
+            if name not in self.due:
+                recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW] + [now]
+                self.restarts[name] = recent
+                if len(recent) > MAX_RESTARTS:
+                    say(f"the {name} process keeps exiting; stopping everything")
+                    return False
+                self.due[name] = now + backoff(len(recent))
+                say(f"the {name} process exited (code {code}); starting it again")
+            if now >= self.due[name]:
+                del self.due[name]
+                self.start_again(name)
         return True
+
+    def start_again(self, name: str) -> None:
+        if name == "redis":
+            # Same port and data directory: every client finds it where it was.
+            try:
+                self.redis.start()
+            except RuntimeError as error:
+                say(str(error))  # it has exited again, or does not answer: counted as an exit
+                self.redis.stop()
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.children[name].pid, signal.SIGKILL)  # whatever it left behind
+        self.spawn(name, *self.commands[name])
 
     def start_processes(self) -> None:
         workers = os.environ.get("CELERY_CONCURRENCY", "2")
-        self.spawn(
-            "asgi",
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "riskops.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--no-access-log",
-        )
+        self.spawn("asgi", *uvicorn_command(self.port, log_level="info"))
         self.spawn(
             "worker",
             PYTHON,

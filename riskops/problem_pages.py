@@ -7,6 +7,7 @@ retry, not a bug.
 import logging
 import sys
 
+import redis
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy
 logger = logging.getLogger(__name__)
 
 DATABASE_RETRY_SECONDS = 5
+# Redis (tickets, the live layer, beat's tick) is out: as with the database, an outage, not a bug.
+REDIS_OUTAGES = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
 
 PROBLEMS = {
     400: (
@@ -98,9 +101,14 @@ def form_expired(request, reason=""):
 
 
 def server_error(request):
-    """500; but 503 with Retry-After when the database could not be reached (an outage, not a bug)."""
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        detail = _("The database cannot be reached. Try again in a few seconds.")
+    """500; but 503 with Retry-After when the database or Redis could not be reached (an outage,
+    not a bug)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError, *REDIS_OUTAGES)):
+        if isinstance(error, REDIS_OUTAGES):
+            detail = _("The live service cannot be reached. Try again in a few seconds.")
+        else:
+            detail = _("The database cannot be reached. Try again in a few seconds.")
         if _is_api(request):
             response = JsonResponse({"detail": detail}, status=503)
         else:

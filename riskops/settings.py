@@ -210,6 +210,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker (and beat) that lost Redis tries again every half second at most, not kombu's 2, 4,
+# 6… s up to 30 s: due timers then fire within about 2 s of Redis answering again
+# (riskops/celery.py).
+CELERY_WORKER_CONSUMER = "riskops.celery:PromptReconnectConsumer"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often beat ticks at most, so its heartbeat stays fresh for /healthz.
@@ -222,7 +226,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # JSON bodies nested or holding too much are refused with 400 (core/limits.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.limits.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Pages of at most MAX_LIMIT items; a limit or offset that is not a whole number in range is a 400.
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "riskops.api_errors.exception_handler",
 }

@@ -7,11 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import Conflict
+from core.filtering import boolean_parameter, choice_parameter
+from core.limits import BoundedJSONParser
 from core.permissions import RegisterWritersWriteOthersRead
 from risks import importing, selectors, services, spreadsheet
 from risks.filters import RegisterFilterForm
@@ -54,11 +56,13 @@ class RiskViewSet(
 ):
     serializer_class = RiskSerializer
     permission_classes = [RegisterWritersWriteOthersRead]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if self.action not in {"list", "export"}:
             return Risk.objects.select_related("category", "owner", "matrix")
+        for name in ("review_overdue", "above_appetite"):
+            boolean_parameter(self.request.query_params, name)
         form = RegisterFilterForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)
@@ -166,9 +170,7 @@ class RiskViewSet(
     @extend_schema(parameters=[OpenApiParameter("rating", OpenApiTypes.STR, enum=["inherent", "residual"])])
     @action(detail=False, methods=["get"])
     def heatmap(self, request):
-        rating = request.query_params.get("rating", "inherent")
-        if rating not in {"inherent", "residual"}:
-            raise ValidationError({"rating": ["Either inherent or residual."]})
+        rating = choice_parameter(request.query_params, "rating", ("inherent", "residual")) or "inherent"
         matrix = selectors.matrix_active()
         counted = selectors.heatmap(rating=rating)
         counts, not_rated = counted.cells, counted.not_rated
@@ -199,9 +201,7 @@ class RiskViewSet(
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The register (filtered as the list is) as CSV or XLSX; importing the file back changes nothing."""
-        kind = request.query_params.get("type", "csv")
-        if kind not in {"csv", "xlsx"}:
-            raise ValidationError({"type": ["Either csv or xlsx."]})
+        kind = choice_parameter(request.query_params, "type", ("csv", "xlsx")) or "csv"
         return export_response(self.get_queryset().order_by("number"), kind)
 
     @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses=ImportJobSerializer)

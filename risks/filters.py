@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import NamedChoiceField, allowed_values_message
+from core.limits import INT_MAX
 from people.selectors import people_active
 from risks.models import Category, Level, RiskStatus
 from risks.selectors import NOT_RATED, ORDERINGS, RegisterFilters
@@ -11,11 +13,22 @@ ANY = [("", "—")]
 LEVELS = ANY + Level.choices + [(NOT_RATED, _("Not rated"))]
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A category by its key; an unknown key's error names the known ones."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            keys = self.queryset.order_by("key").values_list("key", flat=True)
+            raise forms.ValidationError(allowed_values_message(keys), code="invalid_choice") from None
+
+
 class RegisterFilterForm(forms.Form):
     search = forms.CharField(label=_("Search"), required=False, max_length=200)
-    level = forms.ChoiceField(label=_("Level"), choices=LEVELS, required=False)
-    residual_level = forms.ChoiceField(label=_("Residual level"), choices=LEVELS, required=False)
-    category = forms.ModelChoiceField(
+    level = NamedChoiceField(label=_("Level"), choices=LEVELS, required=False)
+    residual_level = NamedChoiceField(label=_("Residual level"), choices=LEVELS, required=False)
+    category = CategoryChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),
         to_field_name="key",
@@ -28,15 +41,15 @@ class RegisterFilterForm(forms.Form):
         required=False,
         empty_label="—",
     )
-    status = forms.ChoiceField(label=_("Status"), choices=ANY + RiskStatus.choices, required=False)
+    status = NamedChoiceField(label=_("Status"), choices=ANY + RiskStatus.choices, required=False)
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     above_appetite = forms.BooleanField(label=_("Above appetite"), required=False)
-    rating = forms.ChoiceField(
+    rating = NamedChoiceField(
         choices=[("inherent", _("Inherent")), ("residual", _("Residual"))], required=False
     )
-    likelihood = forms.IntegerField(min_value=1, required=False)
-    impact = forms.IntegerField(min_value=1, required=False)
-    ordering = forms.ChoiceField(
+    likelihood = forms.IntegerField(min_value=1, max_value=INT_MAX, required=False)
+    impact = forms.IntegerField(min_value=1, max_value=INT_MAX, required=False)
+    ordering = NamedChoiceField(
         label=_("Order by"),
         choices=[(key, key) for name in ORDERINGS for key in (name, f"-{name}")],
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.limits import BIGINT_MAX, MAX_DURATION, TEXT_MAX_LENGTH, BoundedFormDateTimeField
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
@@ -39,10 +40,17 @@ def _people():
 
 class RiskForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    event = forms.CharField(label=_("Event"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    cause = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    event = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Event"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     consequence = forms.CharField(
-        label=_("Consequence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Consequence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
@@ -58,10 +66,11 @@ class RiskForm(forms.Form):
     review_interval_days = forms.IntegerField(
         label=_("Review interval (days)"),
         min_value=1,
+        max_value=MAX_DURATION.days,
         required=False,
         help_text=_("Empty: the interval of the residual level."),
     )
-    next_review_at = forms.DateTimeField(
+    next_review_at = BoundedFormDateTimeField(
         label=_("Next review"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -74,7 +83,7 @@ class RiskForm(forms.Form):
         widget=forms.TextInput,
         help_text=_("Required when a rating changes; kept in the risk's history as written."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=BIGINT_MAX)
 
     def __init__(self, *args, matrix: RiskMatrix, rated: bool = False, **kwargs):
         """`rated`: the risk edited has ratings, which can change but not be emptied."""
@@ -109,14 +118,14 @@ class ReviewForm(forms.Form):
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=10000,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_("Required: what the review found. It is the reason of any change of ratings."),
     )
     likelihood = rating_field(_("Inherent likelihood"))
     impact = rating_field(_("Inherent impact"))
     residual_likelihood = rating_field(_("Residual likelihood"))
     residual_impact = rating_field(_("Residual impact"))
-    next_review_at = forms.DateTimeField(
+    next_review_at = BoundedFormDateTimeField(
         label=_("Next review"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -141,7 +150,9 @@ class ReviewForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("treatment action", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
-    due_at = forms.DateTimeField(label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    due_at = BoundedFormDateTimeField(
+        label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
     def __init__(self, *args, risk: Risk | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidTransition
+from core.limits import INT_MAX, MAX_DURATION, TEXT_MAX_LENGTH, check_instant, text_too_long_message
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks import services
@@ -124,13 +125,15 @@ def _clean_row(row: dict[str, str], lookups: Lookups) -> dict:
     take("title", _title)
     for column in ("cause", "event", "consequence"):
         values[column] = row.get(column) or ""
+        if len(values[column]) > TEXT_MAX_LENGTH:
+            errors[column] = text_too_long_message()
     take("category", lambda raw: _known(raw, lookups.categories, _("Unknown category “%s”.")))
     take("owner", lambda raw: _known(raw, lookups.users, _("Unknown user “%s”.")))
     take("source", lambda raw: _choice(raw or Source.INTERNAL, Source))
     take("treatment", lambda raw: _choice(raw or Treatment.MITIGATE, Treatment))
     take("status", lambda raw: _choice(raw or RiskStatus.OPEN, RiskStatus))
     take("playbook", lambda raw: _playbook(raw, lookups.playbooks))
-    take("review_interval_days", lambda raw: _whole(raw, required=False))
+    take("review_interval_days", lambda raw: _whole(raw, required=False, maximum=MAX_DURATION.days))
     take("next_review_at", _moment)
     for column in RATING_FIELDS:
         # Empty ratings: a risk not rated yet (it stays so, or keeps the ratings it has).
@@ -193,23 +196,33 @@ def _playbook(raw: str, known: set[int]) -> int | None:
     return number
 
 
-def _whole(raw: str, *, required: bool) -> int | None:
+def _whole(raw: str, *, required: bool, maximum: int = INT_MAX) -> int | None:
     if not raw:
         if required:
             raise ValueError(_("Required."))
         return None
-    if not raw.isdigit():
+    if not raw.isascii() or not raw.isdigit():
         raise ValueError(_("“%s” is not a whole number.") % raw)
+    if int(raw) > maximum:
+        raise ValueError(_("At most %(max)d.") % {"max": maximum})
     return int(raw)
 
 
 def _moment(raw: str) -> dt.datetime | None:
     if not raw:
         return None
-    moment = parse_datetime(raw)
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:
+        moment = None
     if moment is None:
         raise ValueError(_("“%s” is not a date and time (ISO 8601).") % raw)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+    moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+    try:
+        check_instant(moment)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return moment
 
 
 def import_register(

@@ -3,10 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from core.limits import MAX_DURATION, LimitedTextField
 
 
 def in_current_language(english: str, chinese: str) -> str:
@@ -119,9 +122,9 @@ class RefCounter(models.Model):
 class Risk(models.Model):
     number = models.PositiveIntegerField(unique=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
-    cause = models.TextField(_("cause"), blank=True)
-    event = models.TextField(_("event"), blank=True)
-    consequence = models.TextField(_("consequence"), blank=True)
+    cause = LimitedTextField(_("cause"), blank=True)
+    event = LimitedTextField(_("event"), blank=True)
+    consequence = LimitedTextField(_("consequence"), blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="risks", verbose_name=_("category")
     )
@@ -156,7 +159,11 @@ class Risk(models.Model):
         help_text=_("Any version: an incident runs the current published version of its plan."),
     )
     review_interval_days = models.PositiveIntegerField(
-        _("review interval (days)"), null=True, blank=True, help_text=_("Empty: the interval of the level.")
+        _("review interval (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION.days)],
+        help_text=_("Empty: the interval of the level."),
     )
     next_review_at = models.DateTimeField(_("next review"), db_index=True)
     review_reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
@@ -227,7 +234,7 @@ class ScoreChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = LimitedTextField(_("reason"), blank=True)
     incident_id = models.PositiveIntegerField(_("incident"), null=True, blank=True)
     source = models.CharField(
         _("source"), max_length=16, choices=ChangeSource.choices, default=ChangeSource.OTHER
@@ -287,7 +294,7 @@ class RiskReview(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
     looked_at = models.JSONField(_("looked at"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True)
     next_review_at = models.DateTimeField(_("next review"))
 
     class Meta:

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.limits import BIGINT_MAX, TEXT_MAX_LENGTH, BoundedDateTimeField
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
@@ -74,7 +75,7 @@ class RiskSerializer(serializers.ModelSerializer):
     """A risk as read, and as written by create / update (with `reason` and `version`)."""
 
     ref = serializers.CharField(read_only=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     category = serializers.SlugRelatedField(slug_field="key", queryset=Category.objects.filter(active=True))
     owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
     source = serializers.ChoiceField(choices=Source.choices, required=False)
@@ -91,7 +92,7 @@ class RiskSerializer(serializers.ModelSerializer):
     residual_impact = serializers.IntegerField(required=False, **RATING)
     target_likelihood = serializers.IntegerField(required=False, allow_null=True, **RATING)
     target_impact = serializers.IntegerField(required=False, allow_null=True, **RATING)
-    next_review_at = serializers.DateTimeField(
+    next_review_at = BoundedDateTimeField(
         required=False, help_text=_("Empty: derived from the interval of the residual level.")
     )
     matrix_version = serializers.IntegerField(source="matrix.version", read_only=True)
@@ -105,7 +106,10 @@ class RiskSerializer(serializers.ModelSerializer):
         help_text=_("Why the ratings change: required when they do."),
     )
     version = serializers.IntegerField(
-        required=False, help_text=_("The version you read; a stale one gets 409 and changes nothing.")
+        required=False,
+        min_value=0,
+        max_value=BIGINT_MAX,
+        help_text=_("The version you read; a stale one gets 409 and changes nothing."),
     )
 
     class Meta:
@@ -207,8 +211,8 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     looked_at = serializers.MultipleChoiceField(choices=LookedAt.choices, required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    next_review_at = serializers.DateTimeField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    next_review_at = BoundedDateTimeField(required=False)
     reviewed_by = serializers.PrimaryKeyRelatedField(read_only=True)
     likelihood = serializers.IntegerField(write_only=True, required=False, **RATING)
     impact = serializers.IntegerField(write_only=True, required=False, **RATING)
@@ -251,6 +255,7 @@ class RescoreSerializer(serializers.Serializer):
 class ActionSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=people_active())
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    due_at = BoundedDateTimeField()
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
@@ -32,6 +33,13 @@ COLUMNS = [
     "status",
 ]
 REQUIRED_COLUMNS = {"title", "category", "owner", "likelihood", "impact"}
+
+
+# A file holds at most this many rows and columns, and an XLSX file unpacks to at most this
+# many bytes (a small zip can hold gigabytes of sheet).
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 class MalformedFile(Exception):
@@ -78,9 +86,9 @@ def export_xlsx(risks: Iterable[Risk]) -> bytes:
 def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """The header and the rows of a CSV or XLSX file, each row with its line number (header = 1)."""
     if filename.lower().endswith(".xlsx"):
-        table = _xlsx_table(content)
+        table = _bounded(_xlsx_table(content))
     elif filename.lower().endswith(".csv"):
-        table = _csv_table(content)
+        table = _bounded(_csv_table(content))
     else:
         raise MalformedFile(_("Only .csv and .xlsx files can be imported."))
     try:
@@ -101,10 +109,30 @@ def _csv_table(content: bytes) -> Iterator[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MalformedFile(_("The CSV file is not UTF-8 text.")) from None
-    return iter(list(csv.reader(io.StringIO(text, newline=""))))
+    try:
+        return iter(list(csv.reader(io.StringIO(text, newline=""))))
+    except csv.Error as error:
+        raise MalformedFile(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+
+
+def _bounded(table: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows, refusing a table with more than MAX_ROWS rows or MAX_COLUMNS columns."""
+    for count, cells in enumerate(table, start=1):
+        if count > MAX_ROWS + 1:  # and the header
+            raise MalformedFile(_("At most %(count)d rows per file.") % {"count": MAX_ROWS})
+        if len(cells) > MAX_COLUMNS:
+            raise MalformedFile(_("At most %(count)d columns per file.") % {"count": MAX_COLUMNS})
+        yield cells
 
 
 def _xlsx_table(content: bytes) -> Iterator[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise MalformedFile(_("The XLSX file cannot be read.")) from error
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise MalformedFile(_("The XLSX file cannot be read.")) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

@@ -16,25 +16,15 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 from riskops.embedded_redis import free_port
+from riskops.serving import APPLICATION, uvicorn_command
 from tests.processes import BASE_DIR, test_database_url
-
-APPLICATION = "riskops.asgi:application"
 
 
 def command(kind: str, port: int) -> list[str]:
+    """The server as the project starts it (Daphne believes no proxy header unless told to)."""
     if kind == "daphne":
-        return ["-m", "daphne", "--bind", "127.0.0.1", "--port", str(port), APPLICATION]
-    return [
-        "-m",
-        "uvicorn",
-        APPLICATION,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+        return [sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(port), APPLICATION]
+    return uvicorn_command(port)
 
 
 class AsgiServer:
@@ -59,7 +49,7 @@ class AsgiServer:
             env["REDIS_URL"] = self.redis_url
         log = open(self.directory / f"{self.kind}-{self.port}.log", "ab")  # noqa: SIM115 - the child's
         self.process = subprocess.Popen(
-            [sys.executable, *command(self.kind, self.port)],
+            command(self.kind, self.port),
             cwd=BASE_DIR,
             env=env,
             stdout=log,

@@ -122,6 +122,7 @@ def main():
             "--host",
             "127.0.0.1",
             "--no-access-log",
+            "--no-proxy-headers",  # as every server the project starts (riskops/serving.py)
             "--log-level",
             "warning",
             "--port",

@@ -172,7 +172,8 @@ def layer_trial(args) -> None:
 
     ports = [free_port() for _ in range(args.servers)]
     log_path = ROOT / "var" / f"bench-push-{args.layer}-server.log"
-    command = [sys.executable, "-m", "uvicorn", "riskops.asgi:application", "--log-level", "error", "--port"]
+    command = [sys.executable, "-m", "uvicorn", "riskops.asgi:application", "--no-proxy-headers"]
+    command += ["--log-level", "error", "--port"]
     with log_path.open("w") as log:
         servers = [
             subprocess.Popen(

@@ -148,3 +148,36 @@ def test_a_real_incidents_update_cadence_survives_a_worker_kill_reminding_and_es
     assert sorted(reminded.values_list("recipient__username", flat=True)) == ["commander", "pr-lead"]
     escalated = Notification.objects.filter(incident_id=incident.pk, kind="escalation")
     assert list(escalated.values_list("recipient__username", flat=True)) == ["ceo"]
+
+
+OUTAGE_SECONDS = 20
+RECOVERY_SECONDS = 2
+
+
+def test_redis_down_for_20_s_due_timers_fire_within_2_s_of_its_return_exactly_once(
+    stack, redis, playbook, cast, no_update_cadence
+):
+    """The worker reconnects at a bounded pace (riskops.celery.PromptReconnectConsumer): every
+    timer that fell due while Redis was down fires within 2 s of Redis answering again, once."""
+    stack.worker("worker")
+    stack.beat()
+    time.sleep(3)
+    incident = declare_drill(playbook, cast)  # timers due at 2, 3, 4 s (tier 1) and 6 s (tier 2)
+    time.sleep(0.5)
+    redis.stop()
+    down_until = time.monotonic() + OUTAGE_SECONDS
+    while time.monotonic() < down_until:
+        stack.respawn_exited()  # as the supervisor would: a worker may exit when Redis vanishes
+        time.sleep(0.2)
+    redis.start()  # the same port, every key gone
+    back = timezone.now()
+    due_while_down = Timer.objects.filter(incident=incident, due_at__lt=back)
+    assert due_while_down.count() == 4
+    assert wait_until(
+        lambda: not due_while_down.filter(state=TimerState.PENDING).exists(), timeout=30, stack=stack
+    ), stack.log("worker")[-3000:]
+    latest = max(due_while_down.values_list("fired_at", flat=True))
+    assert (latest - back).total_seconds() <= RECOVERY_SECONDS, (latest - back, stack.log("worker")[-3000:])
+    # And the rest of tier 2's escalations (due at 18, 20 and 22 s) on time, nothing twice.
+    assert wait_until(all_fired_by(incident, 23), timeout=30, stack=stack)
+    assert_each_fired_once(incident, 23)

@@ -122,7 +122,7 @@ CASES = [
     (
         "order not a number",
         edit(("steps", 0, "order"), "first"),
-        {"steps": {"0": {"order": ["Give a whole number from 1 up."]}}},
+        {"steps": {"0": {"order": ["Give a whole number from 1 to 2147483647."]}}},
     ),
     (
         "negative duration",

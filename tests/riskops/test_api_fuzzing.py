@@ -5,6 +5,11 @@ Runs in-process against Django's WSGI handler, so the requests see the test's da
 they work on (the demo register, playbooks and KRIs, one incident) is made once for the module,
 inside a transaction rolled back at its end. Path parameters are drawn half the time from the ids
 of that data, so the fuzzer reaches real objects rather than only 404s.
+
+Each example may also be pushed over a hard edge (`EDGES`): its JSON body nested deeper than
+any parser should follow, every whole number in its body and query made 10^30 (past 64 bits) with
+`?offset=` too, or every time and duration in it moved past what `datetime` holds. These change
+examples schemathesis draws anyway, so the run costs no more.
 """
 
 import pytest
@@ -26,6 +31,10 @@ from risks.models import Risk
 from tests.riskops.error_shape import assert_contract_error
 
 EXAMPLES_PER_OPERATION = 12
+EDGES = ("none", "none", "deep", "huge", "far")
+HUGE = 10**30
+FAR_INSTANT = "9999-12-31T23:59:59-12:00"
+FAR_DURATION = "P99999999999D"
 
 config = SchemathesisConfig.from_dict(
     {
@@ -91,5 +100,51 @@ def test_no_operation_answers_5xx_or_an_error_outside_the_contract(case, data, t
     for name in case.path_parameters or {}:
         if data.draw(st.booleans(), label=f"real {name}"):
             case.path_parameters[name] = data.draw(st.sampled_from(seeded["ids"]), label=name)
+    edge = data.draw(st.sampled_from(EDGES), label="edge")
+    push_over_an_edge(case, edge)
     response = case.call(headers={"Authorization": f"Token {token}"})
     case.validate_response(response, checks=[not_a_server_error, check_contract_error])
+
+
+def nested(depth: int):
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def moved(value, edge: str, key: str = ""):
+    """`value` with its whole numbers made HUGE ("huge"), or its times and durations far ("far")."""
+    if isinstance(value, dict):
+        return {name: moved(item, edge, str(name)) for name, item in value.items()}
+    if isinstance(value, list):
+        return [moved(item, edge, key) for item in value]
+    if (
+        edge == "huge"
+        and isinstance(value, int | str)
+        and not isinstance(value, bool)
+        and str(value).isdigit()
+    ):
+        return HUGE if isinstance(value, int) else str(HUGE)
+    if edge == "far" and isinstance(value, str):
+        if key.endswith("_at") or key in {"since", "until"}:
+            return FAR_INSTANT
+        if key.endswith("_after"):
+            return FAR_DURATION
+    return value
+
+
+def push_over_an_edge(case, edge: str) -> None:
+    if edge == "deep":
+        if isinstance(case.body, dict):
+            case.body = {**case.body, next(iter(case.body), "nested"): nested(200)}
+        elif isinstance(case.body, list):
+            case.body = nested(200)
+        elif isinstance(case.body, str):  # a YAML playbook file
+            case.body = "[" * 20_000 + "]" * 20_000
+    elif edge in ("huge", "far"):
+        if isinstance(case.body, dict | list):
+            case.body = moved(case.body, edge)
+        case.query = moved(dict(case.query or {}), edge)
+        if edge == "huge" and case.method.upper() == "GET":
+            case.query["offset"] = str(HUGE)

@@ -1,16 +1,19 @@
 """`make run`'s launcher on the embedded defaults: healthy, createsuperuser alongside, a crashed
-worker started again, nothing left behind."""
+worker and a killed redis-server started again, no forged address believed, nothing left behind."""
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+import redis
 
 from riskops.embedded_redis import free_port
 
@@ -46,17 +49,17 @@ def wait_for_health(url: str, launcher: subprocess.Popen, timeout: float = 120) 
     raise AssertionError("never healthy")
 
 
-def test_run_comes_up_healthy_restarts_a_crashed_worker_and_stops_every_child(tmp_path):
+def start_launcher(var: Path) -> tuple[subprocess.Popen, int, str, dict]:
+    """`make run`'s launcher on the embedded defaults, its data in `var`: (the process, its port,
+    the marker in its children's environment, that environment)."""
     marker = f"RISKOPS_TEST_RUN={uuid.uuid4()}"
     port = free_port()
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "RISKOPS_PROXY_COUNT"}
     }
-    env.update(
-        {"PORT": str(port), "RISKOPS_VAR_DIR": str(tmp_path), marker.split("=")[0]: marker.split("=")[1]}
-    )
+    env.update({"PORT": str(port), "RISKOPS_VAR_DIR": str(var), marker.split("=")[0]: marker.split("=")[1]})
     launcher = subprocess.Popen(
         [sys.executable, "-m", "riskops.launcher"],
         cwd=BASE_DIR,
@@ -65,6 +68,11 @@ def test_run_comes_up_healthy_restarts_a_crashed_worker_and_stops_every_child(tm
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return launcher, port, marker, env
+
+
+def test_run_comes_up_healthy_restarts_a_crashed_worker_and_stops_every_child(tmp_path):
+    launcher, port, marker, env = start_launcher(tmp_path)
     health = f"http://127.0.0.1:{port}/healthz"
     try:
         wait_for_health(health, launcher)
@@ -103,3 +111,68 @@ def test_run_comes_up_healthy_restarts_a_crashed_worker_and_stops_every_child(tm
     assert "the worker process exited" in output and "starting it again" in output
     time.sleep(0.5)
     assert processes_marked(marker) == [], "a child process outlived the launcher"
+
+
+def redis_servers_on(port: int) -> list[int]:
+    """redis-server processes serving `port` (one names itself `redis-server 127.0.0.1:<port>`,
+    writing over its own command line and environment)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            title = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if proc.name.isdigit() and b"redis-server" in title and f"127.0.0.1:{port}\0".encode() in title:
+            found.append(int(proc.name))
+    return found
+
+
+def sign_in_by_token(port: int, username: str, password: str, forged: str) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/auth/token/",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Content-Type": "application/json", "X-Forwarded-For": forged, "X-Real-IP": forged},
+        method="POST",
+    )
+    try:  # the project's own password hashing, slow on purpose (and slower on a loaded machine)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_run_restarts_a_killed_redis_where_it_was_and_believes_no_forged_address(tmp_path):
+    launcher, port, marker, _env = start_launcher(tmp_path)
+    health = f"http://127.0.0.1:{port}/healthz"
+    try:
+        wait_for_health(health, launcher)
+        url = (tmp_path / "redis.url").read_text()
+        redis_port = int(url.rsplit(":", 1)[1].split("/")[0])
+        [first] = redis_servers_on(redis_port)
+
+        # The private redis-server is SIGKILLed: reaped, started again on the same port and data
+        # directory, and the whole system healthy again (worker, beat and the server reconnect).
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not [pid for pid in redis_servers_on(redis_port) if pid != first]:
+            assert time.monotonic() < deadline, "the redis-server was not started again"
+            time.sleep(0.2)
+        assert not Path(f"/proc/{first}").exists(), "the killed redis-server was left a zombie"
+        client = redis.Redis.from_url(url)
+        assert client.config_get("dir")["dir"] == str(tmp_path / "redis")
+        assert (tmp_path / "redis.url").read_text() == url
+        wait_for_health(health, launcher)
+
+        # Five wrong passwords, each with another forged address, lock the real one out: the
+        # server believes no X-Forwarded-For (RISKOPS_PROXY_COUNT is 0).
+        password = (tmp_path / "admin-password").read_text().strip()
+        wrong = [sign_in_by_token(port, "admin", "wrong", f"192.0.2.{n}") for n in range(5)]
+        assert wrong == [400] * 4 + [429]
+        assert sign_in_by_token(port, "admin", password, "198.51.100.7") == 429
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        output, _ = launcher.communicate(timeout=60)
+    assert "the redis process exited" in output and "starting it again" in output
+    time.sleep(0.5)
+    assert processes_marked(marker) == [], "a child process outlived the launcher"
+    assert redis_servers_on(redis_port) == [], "the redis-server outlived the launcher"
