@@ -10,6 +10,7 @@ from reviews.models import MAX_WHYS, FollowUpAction, PlaybookProposal, RatingDec
 class RiskRatingSerializer(serializers.ModelSerializer):
     ref = serializers.CharField(source="risk.ref", read_only=True)
     title = serializers.CharField(source="risk.title", read_only=True)
+    proposed_by_drill = serializers.SerializerMethodField()
 
     class Meta:
         model = RiskRating
@@ -23,7 +24,16 @@ class RiskRatingSerializer(serializers.ModelSerializer):
             "residual_likelihood",
             "residual_impact",
             "note",
+            "proposed_by_drill",
+            "applied_at",
+            "applied_by",
+            "applied_reason",
         ]
+
+    def get_proposed_by_drill(self, rating: RiskRating) -> int | None:
+        """The drill's incident id when this re-rating is only a drill's proposal (not applied unless
+        `applied_at` is set)."""
+        return rating.review.incident_id if rating.is_drill_proposal else None
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -116,6 +126,10 @@ class ReviewUpdateSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, help_text="Timeline seqs."
     )
     ratings = RatingInputSerializer(many=True, required=False)
+
+
+class ApplyProposalSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the drill's proposal should change the register.")
 
 
 class WaiverSerializer(serializers.Serializer):

@@ -111,16 +111,17 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
         "id": incident.pk,
         "title": incident.title,
     }
-    for rating in ratings:
-        if rating.decision == RatingDecision.RERATE:
-            risk_rerate(
-                risk=rating.risk,
-                by=by,
-                reason=reason,
-                incident_id=incident.pk,
-                now=now,
-                **{field: getattr(rating, field) for field in RATING_VALUES},
-            )
+    rerate = [r for r in ratings if r.decision == RatingDecision.RERATE]
+    # A drill never touches the register: what it would re-rate stays a proposal (drill_proposal_apply).
+    for rating in [] if incident.drill else rerate:
+        risk_rerate(
+            risk=rating.risk,
+            by=by,
+            reason=reason,
+            incident_id=incident.pk,
+            now=now,
+            **rating_values(rating),
+        )
     review.status, review.completed_at, review.completed_by = ReviewStatus.COMPLETED, now, by
     review.save(update_fields=["status", "completed_at", "completed_by"])
     timeline_append(
@@ -128,9 +129,15 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
         type=REVIEW_COMPLETED.timeline,
         at=now,
         actor=by,
-        data={"rerated": [r.risk_id for r in ratings if r.decision == RatingDecision.RERATE]},
+        data={"proposed": [r.risk_id for r in rerate]}
+        if incident.drill
+        else {"rerated": [r.risk_id for r in rerate]},
     )
     return review
+
+
+def rating_values(rating: RiskRating) -> dict:
+    return {field: getattr(rating, field) for field in RATING_VALUES}
 
 
 def _check_whole(review: Review, ratings: list[RiskRating]) -> None:

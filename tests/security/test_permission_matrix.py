@@ -36,10 +36,12 @@ class Row:
     body: Callable[[dict], dict | list] = field(default=lambda world: {})
 
     def url(self, world) -> str:
-        if self.ids is None:
-            return self.path
-        placeholder = self.path[self.path.index("{") : self.path.index("}") + 1]
-        return self.path.replace(placeholder, str(world[self.ids]))
+        """Each {placeholder} of the path, in order, takes the id of the next of `ids` (space-separated)."""
+        path = self.path
+        for key in (self.ids or "").split():
+            placeholder = path[path.index("{") : path.index("}") + 1]
+            path = path.replace(placeholder, str(world[key]), 1)
+        return path
 
 
 def reading(world):
@@ -180,6 +182,15 @@ ROWS = [
         (401, 403, 404, 400, 403, 400),
     ),
     Row("POST", "/api/v1/incidents/{incident_id}/review/waive/", "resolved", (401, 403, 404, 403, 403, 400)),
+    # Applying a drill's proposed re-rating: risk officers and admins; a real incident's review
+    # proposes nothing (409).
+    Row(
+        "POST",
+        "/api/v1/incidents/{incident_id}/review/ratings/{risk_id}/apply/",
+        "resolved risk",
+        (401, 403, 404, 409, 403, 409),
+        lambda w: {"reason": "The drill showed it."},
+    ),
     Row("GET", "/api/v1/follow-ups/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/follow-ups/{id}/", "follow_up", (401, 200, 404, 200, 200, 200)),
     Row("POST", "/api/v1/follow-ups/{id}/complete/", "follow_up", (401, 403, 404, 200, 403, 200)),
