@@ -18,8 +18,16 @@ from audit.recording import audit_record, audit_values
 from notifications import senders
 from notifications.bell import bell_ring_on_commit
 from notifications.kinds import KINDS
-from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
-from notifications.selectors import RouteBook, notification_get
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    DrillChoice,
+    DrillPreference,
+    Notification,
+    Preference,
+)
+from notifications.selectors import DrillBook, RouteBook, notification_get
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -47,6 +55,12 @@ class Message:
     body: Any = ""
     url: str = ""
     incident_id: int | None = None
+    task_id: int | None = None
+    tag: str = ""  # "SEV1"…"SEV4" or "DRILL": the e-mail subject's first word
+    # A drill's message: marked DRILL in every channel, and told only as each person's drill
+    # preference says. `participants` are the ids of the people the drill names (RACI, commander).
+    drill: bool = False
+    participants: frozenset[int] = frozenset()
 
 
 def notify(
@@ -75,6 +89,13 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
     everyone = list({person.pk: person for people in audiences for person in people}.values())
     if not everyone:
         return []
+    drills = DrillBook(people=everyone if any(message.drill for message in messages) else [])
+    audiences = [
+        drills.audience(message, people) for message, people in zip(messages, audiences, strict=True)
+    ]
+    everyone = list({person.pk: person for people in audiences for person in people}.values())
+    if not everyone:
+        return []
     now = timezone.now()
     book = RouteBook(people=everyone, kinds={message.kind for message in messages})
     notifications, deliveries = [], []
@@ -84,7 +105,7 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
         routes = book.routes(people=people, kind=message.kind)
         deliveries += [
             Delivery(notification=told[person_id], channel=Channel.EMAIL, created_at=now)
-            for person_id in routes.email
+            for person_id in drills.email(message, routes.email)
         ] + [
             Delivery(notification=told[person_id], channel=Channel.WEBHOOK, endpoint=endpoint, created_at=now)
             for endpoint, person_id in routes.webhooks
@@ -99,14 +120,24 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
 
 
 def _notification(message: Message, person: User, now: dt.datetime) -> Notification:
-    with translation.override(person.language):
+    """The person's copy, in their language and time zone; a drill's says DRILL in its title and body."""
+    with translation.override(person.language), timezone.override(person.timezone):
+        title, body = str(message.title), str(message.body)
+        if message.drill:
+            title = _("[DRILL] %(title)s") % {"title": title}
+            body = "\n\n".join(
+                part for part in (str(_("DRILL: an exercise, not a real incident.")), body) if part
+            )
         return Notification(
             recipient=person,
             kind=message.kind,
-            title=str(message.title)[:TITLE_LENGTH],
-            body=str(message.body),
+            title=title[:TITLE_LENGTH],
+            body=body,
             url=message.url,
             incident_id=message.incident_id,
+            task_id=message.task_id,
+            tag="DRILL" if message.drill else message.tag,
+            drill=message.drill,
             created_at=now,
         )
 
@@ -219,8 +250,28 @@ def preference_set(
 
 
 @transaction.atomic
-def preferences_set_all(*, user: User, by, email_kinds: set[str], webhook_kinds: set[str]) -> None:
-    """The whole preferences form at once: the kinds ticked for e-mail and for webhooks."""
+def drill_preference_set(*, user: User, by, choice: str) -> DrillPreference:
+    """How the person hears about drills: in-app and chat when they take part (the default), all
+    channels whenever a drill tells them, or none."""
+    if choice not in DrillChoice.values:
+        raise ValidationError({"drills": [_("Choose in-app, all channels or none.")]})
+    preference, created = DrillPreference.objects.select_for_update().get_or_create(user=user)
+    before = None if created else audit_values(preference)
+    preference.choice = choice
+    preference.save(update_fields=["choice"])
+    audit_record(
+        preference, by=by, action=AuditAction.CREATED if created else AuditAction.UPDATED, before=before
+    )
+    return preference
+
+
+@transaction.atomic
+def preferences_set_all(
+    *, user: User, by, email_kinds: set[str], webhook_kinds: set[str], drills: str | None = None
+) -> None:
+    """The whole preferences form at once: the kinds ticked for e-mail and for webhooks, and drills."""
+    if drills is not None:
+        drill_preference_set(user=user, by=by, choice=drills)
     for kind in KINDS:
         preference_set(user=user, by=by, kind=kind, email=kind in email_kinds, webhook=kind in webhook_kinds)
 

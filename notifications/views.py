@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications import selectors, services
+from notifications.models import DrillChoice
 
 PAGE_SIZE = 30
 
@@ -25,6 +26,8 @@ def inbox(request):
             "unread_only": unread_only,
             "notification_unread_count": selectors.unread_count(user=request.user),
             "preferences": selectors.preferences_for(user=request.user),
+            "drill_choices": DrillChoice.choices,
+            "drill_choice": selectors.drill_choice_for(user=request.user),
         },
     )
 
@@ -57,5 +60,6 @@ def preferences(request):
         by=request.user,
         email_kinds={key.removeprefix("email:") for key in request.POST if key.startswith("email:")},
         webhook_kinds={key.removeprefix("webhook:") for key in request.POST if key.startswith("webhook:")},
+        drills=request.POST.get("drills") if request.POST.get("drills") in DrillChoice.values else None,
     )
     return redirect("notification-inbox")

@@ -96,6 +96,7 @@ def build_world() -> dict:
         "user": cast["buyer"].pk,
         "notification": Notification.objects.filter(recipient=cast["buyer"]).first().pk,
         "kind": "task.opened",
+        "link_token": "1:forged:token",
         "audit_entry": AuditEntry.objects.filter(object_type="risks.risk").first().pk,
     }
 

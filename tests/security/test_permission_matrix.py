@@ -76,6 +76,17 @@ ROWS = [
     Row("GET", "/api/v1/notification-preferences/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/notification-preferences/{kind}/", "kind", (401, 200, 200, 200, 200, 200)),
     Row("PATCH", "/api/v1/notification-preferences/{kind}/", "kind", (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/notification-preferences/drills/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "PATCH",
+        "/api/v1/notification-preferences/drills/",
+        None,
+        (401, 200, 200, 200, 200, 200),
+        lambda w: {"drills": "all"},
+    ),
+    # A link from an e-mail or chat message: the signed token is the credential, whoever asks; a
+    # forged one is refused for everyone (a real one: tests/notifications/test_action_links.py).
+    Row("POST", "/api/v1/links/{token}/", "link_token", (409,) * 6),
     # The register: everyone signed in reads it; risk officers and admins write it.
     Row("GET", "/api/v1/risk-matrix/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/risk-categories/", None, (401, 200, 200, 200, 200, 200)),
