@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications import selectors, services
+from notifications.kinds import KINDS
 from notifications.models import DrillChoice
 
 PAGE_SIZE = 30
@@ -18,6 +19,8 @@ def inbox(request):
     page = Paginator(selectors.notifications_for(user=request.user, unread=unread_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for notification in page:
+        notification.kind_label = KINDS.get(notification.kind, "")
     return render(
         request,
         "notifications/inbox.html",
