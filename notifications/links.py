@@ -29,22 +29,26 @@ def link_lifetime() -> dt.timedelta:
     return dt.timedelta(hours=getattr(settings, "ACTION_LINK_HOURS", 24))
 
 
-def links_issue(*, user, incident_id: int, task_id: int | None, now: dt.datetime | None = None) -> dict:
-    """The person's links for one message: {"acknowledge": token (when about a task), "open": token}."""
+def links_issue(*, user, incident_id: int, task_ids: list[int], now: dt.datetime | None = None) -> dict:
+    """The person's links for one message: {"open": token, "acknowledge": {task id: token}}."""
     now = now or timezone.now()
-    actions = [ActionLink.Action.OPEN] + ([ActionLink.Action.ACKNOWLEDGE] if task_id else [])
+    expires_at = now + link_lifetime()
+    made = [(ActionLink.Action.OPEN, None)] + [
+        (ActionLink.Action.ACKNOWLEDGE, task_id) for task_id in task_ids
+    ]
     links = ActionLink.objects.bulk_create(
         ActionLink(
             user=user,
             action=action,
             incident_id=incident_id,
-            task_id=task_id if action == ActionLink.Action.ACKNOWLEDGE else None,
+            task_id=task_id,
             created_at=now,
-            expires_at=now + link_lifetime(),
+            expires_at=expires_at,
         )
-        for action in actions
+        for action, task_id in made
     )
-    return {link.action: signing.dumps(link.pk, salt=SALT) for link in links}
+    tokens = [signing.dumps(link.pk, salt=SALT) for link in links]
+    return {"open": tokens[0], "acknowledge": dict(zip(task_ids, tokens[1:], strict=True))}
 
 
 def link_peek(*, token: str, now: dt.datetime | None = None) -> ActionLink:

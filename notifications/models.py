@@ -159,6 +159,10 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # An incident's overdue and escalation notices to one person (or one team channel) within one
+    # window go out as one message listing them all: the deliveries share a group, sent once due.
+    group_key = models.CharField(_("group"), max_length=120, blank=True, db_index=True)
+    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

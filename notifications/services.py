@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -104,19 +105,43 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
         notifications += told.values()
         routes = book.routes(people=people, kind=message.kind)
         deliveries += [
-            Delivery(notification=told[person_id], channel=Channel.EMAIL, created_at=now)
+            _delivery(message, told[person_id], Channel.EMAIL, None, now)
             for person_id in drills.email(message, routes.email)
         ] + [
-            Delivery(notification=told[person_id], channel=Channel.WEBHOOK, endpoint=endpoint, created_at=now)
+            _delivery(message, told[person_id], Channel.WEBHOOK, endpoint, now)
             for endpoint, person_id in routes.webhooks
         ]
     Notification.objects.bulk_create(notifications)
     bell_ring_on_commit(user_ids=[person.pk for person in everyone])
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
-        delivery_ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=delivery_ids), robust=True)
+        at_once = [delivery.pk for delivery in deliveries if not delivery.group_key]
+        # One message per group, when its window ends; the group's other deliveries go with it.
+        grouped = {delivery.group_key: delivery for delivery in deliveries if delivery.group_key}
+        later = [(delivery.pk, delivery.send_after) for delivery in grouped.values()]
+        transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=at_once, later=later), robust=True)
     return notifications
+
+
+# The notices that come in bursts (a batch of timers, an incident's tasks falling due together).
+GROUPED_KINDS = {"task.overdue", "escalation"}
+
+
+def _delivery(
+    message: Message, notification: Notification, channel: str, endpoint, now: dt.datetime
+) -> Delivery:
+    """A delivery; an incident's overdue and escalation notices are grouped per person (or team
+    channel), incident and window, and sent when the window ends."""
+    delivery = Delivery(notification=notification, channel=channel, endpoint=endpoint, created_at=now)
+    if message.incident_id and message.kind in GROUPED_KINDS:
+        window = max(settings.NOTIFICATION_GROUP_SECONDS, 1)
+        start = int(now.timestamp()) // window * window
+        whom = (
+            f"team{endpoint.pk}" if endpoint is not None and endpoint.team_id else notification.recipient_id
+        )
+        delivery.group_key = f"{message.incident_id}:{whom}:{channel}:{getattr(endpoint, 'pk', '')}:{start}"
+        delivery.send_after = dt.datetime.fromtimestamp(start + window, tz=dt.UTC)
+    return delivery
 
 
 def _notification(message: Message, person: User, now: dt.datetime) -> Notification:
@@ -142,10 +167,13 @@ def _notification(message: Message, person: User, now: dt.datetime) -> Notificat
         )
 
 
-def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
-    """One task per delivery, so a slow or failing channel never holds up another."""
+def deliveries_enqueue(*, delivery_ids: list[int], later: Sequence[tuple[int, dt.datetime]] = ()) -> None:
+    """One task per delivery, so a slow or failing channel never holds up another; `later`: one per
+    group, sent when the group's window ends (at most a minute: never a long ETA)."""
     for delivery_id in delivery_ids:
         current_app.send_task("notifications.deliver", args=[delivery_id])
+    for delivery_id, send_after in later:
+        current_app.send_task("notifications.deliver", args=[delivery_id], eta=send_after)
 
 
 def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
@@ -158,40 +186,50 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
     claimable = Q(state=DeliveryState.PENDING) | Q(
         state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE
     )
-    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+    group_key, send_after = Delivery.objects.filter(pk=delivery_id).values_list(
+        "group_key", "send_after"
+    ).first() or ("", None)
+    if send_after is not None and send_after > now:
+        return DeliveryState.PENDING  # its window is still open: the group's message comes then
+    # A grouped delivery is claimed with every pending one of its group: one message for them all.
+    mine = Q(group_key=group_key) if group_key else Q(pk=delivery_id)
+    claimed = Delivery.objects.filter(claimable, mine).update(
         state=DeliveryState.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first() or ""
-    delivery = Delivery.objects.select_related("notification__recipient", "endpoint").get(pk=delivery_id)
-    try:
-        if delivery.channel == Channel.EMAIL:
-            senders.send_email(delivery.notification)
-        else:
-            senders.send_webhook(delivery.endpoint, delivery.notification)
-    except senders.SendError as error:
-        return _record_failure(delivery=delivery, error=str(error), claimed_at=now)
-    _record(
-        delivery=delivery, claimed_at=now, state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    batch = list(
+        Delivery.objects.select_related("notification__recipient", "endpoint")
+        .filter(mine, state=DeliveryState.SENDING, claimed_at=now)
+        .order_by("notification__created_at", "pk")
     )
+    first, notifications = batch[0], [delivery.notification for delivery in batch]
+    try:
+        if first.channel == Channel.EMAIL:
+            senders.send_email(notifications)
+        else:
+            senders.send_webhook(first.endpoint, notifications)
+    except senders.SendError as error:
+        return _record_failure(batch=batch, error=str(error), claimed_at=now)
+    _record(batch=batch, claimed_at=now, state=DeliveryState.SENT, sent_at=timezone.now(), last_error="")
     return DeliveryState.SENT
 
 
-def _record_failure(*, delivery: Delivery, error: str, claimed_at: dt.datetime) -> str:
-    final = delivery.attempts >= MAX_ATTEMPTS
+def _record_failure(*, batch: list[Delivery], error: str, claimed_at: dt.datetime) -> str:
+    final = batch[0].attempts >= MAX_ATTEMPTS
     state = DeliveryState.FAILED if final else DeliveryState.PENDING
-    _record(delivery=delivery, claimed_at=claimed_at, state=state, last_error=error)
-    logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, error)
+    _record(batch=batch, claimed_at=claimed_at, state=state, last_error=error)
+    logger.warning("delivery %s attempt %s failed: %s", batch[0].pk, batch[0].attempts, error)
     if not final:
         raise DeliveryFailed(error)
     return state
 
 
-def _record(*, delivery: Delivery, claimed_at: dt.datetime, **outcome) -> None:
+def _record(*, batch: list[Delivery], claimed_at: dt.datetime, **outcome) -> None:
     """Writes the outcome only while the claim is still ours."""
-    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING, claimed_at=claimed_at).update(
-        **outcome
-    )
+    Delivery.objects.filter(
+        pk__in=[delivery.pk for delivery in batch], state=DeliveryState.SENDING, claimed_at=claimed_at
+    ).update(**outcome)
 
 
 def deliveries_requeue_stalled(*, now: dt.datetime | None = None, older_than=CLAIM_LEASE) -> list[int]:

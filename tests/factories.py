@@ -87,6 +87,18 @@ def fire_due(now) -> list:
     return list(Timer.objects.filter(pk__in=fired).order_by("due_at", "pk"))
 
 
+def send_deliveries(**lookup) -> None:
+    """What the workers do with the deliveries (those matching `lookup`) once grouping windows closed."""
+    from django.conf import settings
+
+    from notifications.models import Delivery
+    from notifications.services import delivery_send
+
+    later = timezone.now() + dt.timedelta(seconds=settings.NOTIFICATION_GROUP_SECONDS)
+    for delivery_id in Delivery.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True):
+        delivery_send(delivery_id=delivery_id, now=later)
+
+
 def three_tier_spec(cast, extra_steps_in_t1: int = 0) -> dict:
     """The supply-chain plan of the `cast`: T1 0–6 h, T2 6–48 h, T3 48 h+, one step in each."""
     supply, pr = cast["supply"].pk, cast["pr"].pk

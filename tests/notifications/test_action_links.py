@@ -11,10 +11,9 @@ from django.db.models.functions import Concat
 
 from incidents import services as incidents
 from incidents.models import Task, TaskState
-from notifications.models import Channel, Delivery
-from notifications.services import delivery_send
+from notifications.models import Channel
 from people.models import User
-from tests.factories import H, fire_due
+from tests.factories import H, fire_due, send_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,7 @@ def mailed(cast, incident, declared_at):
     """The plant fire's first task overdue: its Responsible (the supply team) are e-mailed."""
     User.objects.update(email=Concat("username", Value("@example.com")))
     fire_due(declared_at + 2 * H)
-    for delivery in Delivery.objects.filter(channel=Channel.EMAIL, notification__kind="task.overdue"):
-        delivery_send(delivery_id=delivery.pk)
+    send_deliveries(channel=Channel.EMAIL, notification__kind="task.overdue")
     return {message.to[0].split("@")[0]: message for message in mail.outbox}
 
 

@@ -40,15 +40,17 @@ def test_e_mail_goes_out_through_djangos_mail_in_the_recipients_language(chinese
 
 def test_a_json_webhook_posts_the_notification_to_the_endpoint(english, chat_bot):
     WebhookEndpoint.objects.create(name="Bot", service="json", url=chat_bot.url, user=english)
-    [notification] = told([english], body="Supplier A stopped", url="/incidents/3/", incident_id=3)
+    kind = "tier.started"  # sent at once (an incident's overdue and escalation notices wait to be grouped)
+    [notification] = told([english], kind, body="Supplier A stopped", url="/incidents/3/", incident_id=3)
     delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
     assert deliver.apply(args=[delivery.pk]).get() == DeliveryState.SENT
     [payload] = chat_bot.received
     body = payload.pop("body")
     assert payload == {
         "id": notification.pk,
-        "kind": "escalation",
-        "title": "An escalation reaches me",
+        "kind": kind,
+        "title": "A response tier starts",
+        "notifications": [notification.pk],
         "url": f"{settings.SITE_URL}/incidents/3/",
         "drill": False,
         "incident": 3,

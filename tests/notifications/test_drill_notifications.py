@@ -11,9 +11,9 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 
 from notifications.models import Channel, Delivery, DrillChoice, Notification, WebhookEndpoint
-from notifications.services import delivery_send, drill_preference_set
+from notifications.services import drill_preference_set
 from people.models import User
-from tests.factories import H, fire_due, plant_fire
+from tests.factories import H, fire_due, plant_fire, send_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,6 @@ def run_drill(cast, playbook, declared_at, **drill):
     incident = plant_fire(cast, playbook, declared_at, drill=True, clock_rate=3600, **drill)
     fire_due(declared_at + 100 * H / 3600)
     return incident
-
-
-def send_all(channel) -> None:
-    for delivery_id in Delivery.objects.filter(channel=channel).values_list("pk", flat=True):
-        delivery_send(delivery_id=delivery_id)
 
 
 def test_a_drill_says_drill_everywhere_and_tells_only_its_people_in_app_and_by_chat(
@@ -54,7 +49,7 @@ def test_a_drill_says_drill_everywhere_and_tells_only_its_people_in_app_and_by_c
     assert not told.filter(recipient=cast["ceo"]).exists()
     assert not Delivery.objects.filter(channel=Channel.EMAIL).exists()
 
-    send_all(Channel.WEBHOOK)
+    send_deliveries(channel=Channel.WEBHOOK)
     assert chat_bot.received
     for payload in chat_bot.received:
         assert payload["title"].startswith("[DRILL] ") and payload["drill"] is True
@@ -70,7 +65,7 @@ def test_an_executive_who_opts_in_gets_the_drill_by_e_mail_marked_drill_and_one_
     drill_preference_set(user=cast["buyer"], by=cast["buyer"], choice=DrillChoice.NONE)
     incident = run_drill(cast, playbook, declared_at)
     assert not Notification.objects.filter(incident_id=incident.pk, recipient=cast["buyer"]).exists()
-    send_all(Channel.EMAIL)
+    send_deliveries(channel=Channel.EMAIL)
     assert {message.to[0] for message in mail.outbox} == {"ceo@example.com"}
     for message in mail.outbox:
         assert message.subject.startswith("[DRILL] ")
@@ -93,7 +88,7 @@ def test_a_real_incidents_executives_get_an_e_mail_that_says_what_is_late_by_who
     User.objects.filter(pk=cast["ceo"].pk).update(timezone="Asia/Shanghai")
     incident = plant_fire(cast, playbook, declared_at)
     fire_due(declared_at + 4 * H)  # task 1 due at 2 h, level 3 at 4 h
-    send_all(Channel.EMAIL)
+    send_deliveries(channel=Channel.EMAIL)
     [to_ceo] = [message for message in mail.outbox if message.to == ["ceo@example.com"]]
     assert (
         to_ceo.subject

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 
 from incidents import services as incidents
 from notifications.models import Channel, Delivery, Notification, WebhookEndpoint
-from notifications.services import delivery_send
 from people.models import User
-from tests.factories import H, fire_due, plant_fire
+from tests.factories import H, fire_due, plant_fire, send_deliveries
 from tests.reviews.test_drill_review import register_now
 
 SHOTS = Path("/tmp/shots-drills")
@@ -42,8 +41,7 @@ def test_a_drill_run_to_its_review_leaves_the_register_unchanged_and_says_drill_
     before = register_now()
     drill = plant_fire(cast, playbook, declared_at, risks=[risk], drill=True, clock_rate=3600)
     fire_due(declared_at + 100 * H / 3600)  # every tier and escalation of 100 plan hours
-    for delivery_id in Delivery.objects.values_list("pk", flat=True):
-        delivery_send(delivery_id=delivery_id)
+    send_deliveries()
     incidents.incident_resolve(incident_id=drill.pk, by=cast["commander"], now=declared_at + 200 * H / 3600)
 
     # Every notification, in every channel, says DRILL; nobody is e-mailed by default.
