@@ -14,13 +14,23 @@ from playbooks.models import RaciRole
 
 
 def incident_fields(
-    *, incident: Incident, task: Task | None = None, participants: frozenset[int] = frozenset()
+    *,
+    incident: Incident,
+    task: Task | None = None,
+    participants: frozenset[int] = frozenset(),
+    directory: recipients.Directory | None = None,
 ) -> dict:
-    """What every Message about the incident carries besides its people, kind and words."""
+    """What every Message about the incident carries besides its people, kind and words. About a
+    task: its id, and who may acknowledge it (its Responsible and Accountable, the commander)."""
+    actors = None
+    if task is not None and directory is not None:
+        parties = recipients.of_roles(task.assignments.all(), RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
+        actors = frozenset(person.pk for person in directory.people_behind(parties)) | {incident.commander_id}
     return {
         "url": f"/incidents/{incident.pk}/",
         "incident_id": incident.pk,
         "task_id": task.pk if task else None,
+        "actors": actors,
         "tag": f"SEV{incident.severity}",
         "drill": incident.drill,
         "participants": participants,

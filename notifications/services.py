@@ -57,6 +57,8 @@ class Message:
     url: str = ""
     incident_id: int | None = None
     task_id: int | None = None
+    # Who may act on that task: only their copies carry a link to acknowledge it (None: everyone).
+    actors: frozenset[int] | None = None
     tag: str = ""  # "SEV1"…"SEV4" or "DRILL": the e-mail subject's first word
     # A drill's message: marked DRILL in every channel, and told only as each person's drill
     # preference says. `participants` are the ids of the people the drill names (RACI, commander).
@@ -160,7 +162,7 @@ def _notification(message: Message, person: User, now: dt.datetime) -> Notificat
             body=body,
             url=message.url,
             incident_id=message.incident_id,
-            task_id=message.task_id,
+            task_id=message.task_id if message.actors is None or person.pk in message.actors else None,
             tag="DRILL" if message.drill else message.tag,
             drill=message.drill,
             created_at=now,

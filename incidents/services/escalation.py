@@ -69,7 +69,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
                     incident=incident, task=task, now=now, latest_update=updates.get(incident.pk, "")
                 ),
                 **telling.incident_fields(
-                    incident=incident, task=task, participants=participants.of(incident)
+                    incident=incident, task=task, participants=participants.of(incident), directory=directory
                 ),
             )
         )

@@ -26,7 +26,7 @@ def link_act(*, token: str, user=None, now: dt.datetime | None = None) -> Action
     if link.action == ActionLink.Action.ACKNOWLEDGE:
         task = Task.objects.select_related("incident").filter(pk=link.task_id).first()
         if task is None or not may_work_on(link.user, task):
-            raise LinkRefused(_("You can no longer act on this task."))
+            raise LinkRefused(_("You may not acknowledge this task."))
         try:
             task_acknowledge(task_id=task.pk, by=link.user, now=now)
         except InvalidTransition:

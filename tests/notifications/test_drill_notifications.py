@@ -100,7 +100,10 @@ def test_a_real_incidents_executives_get_an_e_mail_that_says_what_is_late_by_who
     assert "Late by 2 hours." in body
     assert "Responsible: Supply chain. Accountable: Supply chain." in body
     assert "Current tier: Level 1." in body and "No status update yet." in body
-    assert f"{settings.SITE_URL}/links/" in body
+    assert f"Open the war room: {settings.SITE_URL}/links/" in body
+    assert "Acknowledge this task" not in body  # an executive may not acknowledge it: no such link
+    to_buyer = [message.body for message in mail.outbox if message.to == ["buyer@example.com"]]
+    assert any("Acknowledge this task" in body for body in to_buyer), to_buyer
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", body), "no ISO timestamp in what people read"
     assert not Notification.objects.filter(incident_id=incident.pk, drill=True).exists()
 
