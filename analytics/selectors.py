@@ -21,7 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 
 from incidents.happenings import ESCALATION_FIRED, TASK_OVERDUE
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
@@ -36,6 +36,7 @@ INCIDENT_KEYS = {
     "playbook": F("playbook__name"),
     "severity": F("severity"),
     "month": TruncMonth("declared_at"),
+    "week": TruncWeek("declared_at"),  # for the weekly trends, not a dimension of the page
 }
 TASK_KEYS = {
     "playbook": F("incident__playbook__name"),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from analytics.charts import bar_chart, duration_text
 from analytics.figures import figures_compute
 from analytics.selectors import DIMENSIONS
+from analytics.trends import weekly_trends
+from analytics.week_chart import week_chart
 from core.permissions import may_see_everything
 
 
@@ -29,7 +31,17 @@ def analytics_page(request):
     if not may_see_everything(request.user):
         raise PermissionDenied
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "severity"
-    figures = figures_compute(by=by, now=timezone.now())
+    now = timezone.now()
+    figures = figures_compute(by=by, now=now)
+    weeks = weekly_trends(now=now)
+    trends = [
+        (
+            _("Incidents declared"),
+            week_chart(weeks, value=lambda week: week.incidents, text=lambda n: f"{n:g}"),
+        ),
+        (_("Mean time to acknowledge"), week_chart(weeks, value=lambda week: week.mtta, text=duration_text)),
+        (_("Mean time to resolve"), week_chart(weeks, value=lambda week: week.mttr, text=duration_text)),
+    ]
     charts = [
         (_("Mean time to acknowledge"), _charts(figures["mtta"], lambda r: duration_text(r["value"]))),
         (_("Mean time to resolve"), _charts(figures["mttr"], lambda r: duration_text(r["value"]))),
@@ -45,4 +57,11 @@ def analytics_page(request):
         ("team", _("Team")),
         ("month", _("Month")),
     ]
-    return render(request, "analytics/page.html", {"by": by, "charts": charts, "dimensions": dimensions})
+    context = {
+        "by": by,
+        "charts": charts,
+        "dimensions": dimensions,
+        "trends": trends,
+        "first_week": weeks[0].starts,
+    }
+    return render(request, "analytics/page.html", context)

@@ -1,5 +1,7 @@
 """Reads of incidents, each scoped to what the person may see."""
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from incidents.models import (
@@ -97,3 +99,24 @@ def my_tasks(*, user) -> QuerySet[Task]:
         )
         .order_by("due_at")
     )
+
+
+def incidents_i_am_in(*, user) -> QuerySet[Incident]:
+    """Live incidents the person commands or is named in (any RACI role, or through a team), the
+    real ones first, then by severity and age."""
+    named = TaskAssignment.objects.filter(involving(user), task__incident=OuterRef("pk"))
+    return (
+        Incident.objects.filter(Q(commander=user) | Exists(named), status__in=LIVE_STATUSES)
+        .select_related("current_tier", "commander")
+        .order_by("drill", "severity", "declared_at")
+    )
+
+
+# A pending timer this much past its due time means no worker or beat is firing timers.
+TIMER_LATE_AFTER = dt.timedelta(minutes=1)
+
+
+def pending_timers(*, now: dt.datetime) -> dict[str, int]:
+    """How many timers wait, and how many of them are late (a sign that no worker fires them)."""
+    pending = Timer.objects.filter(state=TimerState.PENDING)
+    return {"pending": pending.count(), "late": pending.filter(due_at__lt=now - TIMER_LATE_AFTER).count()}

@@ -12,6 +12,8 @@ from indicators.rules import CHANGE, PREVIOUS, rule_parse
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 44, 14, 30
+# A sparkline: the same chart, small, with no axes (the cockpit's KRI strip).
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_MARGIN = 160, 40, 4
 # About this many values on the vertical axis (round steps: 1, 2, 2.5 or 5 times a power of ten),
 # and this many dates under the chart.
 TICKS = 5
@@ -127,9 +129,21 @@ def _dates(start: dt.datetime, end: dt.datetime, x_of) -> list[tuple[float, dt.d
     return dates
 
 
-def chart_of(*, kri: KRI, readings: list[Reading]) -> Chart:
-    """`readings` oldest first."""
-    chart = Chart()
+def sparkline_of(*, kri: KRI, readings: list[Reading]) -> Chart:
+    """The chart small, its points and bands only: `readings` oldest first."""
+    small = Chart(
+        width=SPARK_WIDTH,
+        height=SPARK_HEIGHT,
+        left=SPARK_MARGIN,
+        right_edge=SPARK_WIDTH - SPARK_MARGIN,
+        bottom_edge=SPARK_HEIGHT - SPARK_MARGIN,
+    )
+    return chart_of(kri=kri, readings=readings, chart=small, top_edge=SPARK_MARGIN)
+
+
+def chart_of(*, kri: KRI, readings: list[Reading], chart: Chart | None = None, top_edge: int = TOP) -> Chart:
+    """`readings` oldest first, drawn on `chart` (an empty full-size one unless given)."""
+    chart = chart or Chart()
     if not readings:
         return chart
     limits = band_limits(kri)
@@ -139,7 +153,7 @@ def chart_of(*, kri: KRI, readings: list[Reading]) -> Chart:
     margin = (high - low) * 0.08 or abs(high) * 0.1 or 1
     step = _round_step((high - low + 2 * margin) / (TICKS - 1))
     low, high = math.floor((low - margin) / step) * step, math.ceil((high + margin) / step) * step
-    top_edge, bottom_edge = TOP, chart.bottom_edge
+    bottom_edge = chart.bottom_edge
 
     def y_of(value: float) -> float:
         value = min(max(value, low), high)
@@ -150,8 +164,8 @@ def chart_of(*, kri: KRI, readings: list[Reading]) -> Chart:
 
     def x_of(when: dt.datetime) -> float:
         if not span:
-            return (LEFT + chart.right_edge) / 2
-        return LEFT + (when - start).total_seconds() / span * chart.plot_width
+            return (chart.left + chart.right_edge) / 2
+        return chart.left + (when - start).total_seconds() / span * chart.plot_width
 
     chart.points = [
         Point(x=x_of(reading.measured_at), y=y_of(reading.value), band=reading.band, reading=reading)

@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from indicators.models import KRI, Breach, Reading
+from indicators.models import BAND_RANK, KRI, Band, Breach, Reading
 from risks.models import Risk
 
 # Readings drawn on a KRI's chart.
@@ -40,3 +41,27 @@ def kri_reading_overdue(*, kri: KRI, now: dt.datetime | None = None) -> bool:
     if not kri.expected_every:
         return False
     return (now or timezone.now()) > (kri.last_measured_at or kri.created_at) + kri.expected_every
+
+
+def kris_not_green() -> QuerySet[KRI]:
+    """KRIs in amber or red, the red ones first."""
+    return kri_list().filter(band__in=[Band.AMBER, Band.RED]).order_by("-band", "name")
+
+
+# Readings drawn in a KRI's sparkline.
+SPARK_READINGS = 20
+
+
+def kri_strip() -> list[tuple[KRI, list[Reading]]]:
+    """Every KRI, red first then amber then green, each with its latest readings oldest first:
+    two queries, whatever the number of KRIs."""
+    kris = sorted(KRI.objects.all(), key=lambda kri: (-BAND_RANK[kri.band], kri.name))
+    latest = (
+        Reading.objects.filter(kri__in=[kri.pk for kri in kris])
+        .annotate(nth=Window(RowNumber(), partition_by=F("kri_id"), order_by=F("measured_at").desc()))
+        .filter(nth__lte=SPARK_READINGS)
+    )
+    readings: dict[int, list[Reading]] = {kri.pk: [] for kri in kris}
+    for reading in sorted(latest, key=lambda reading: reading.measured_at):
+        readings[reading.kri_id].append(reading)
+    return [(kri, readings[kri.pk]) for kri in kris]

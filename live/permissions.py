@@ -16,6 +16,12 @@ def may_watch_team(user: User, team_id: int) -> bool:
     return may_see_everything(user) or Membership.objects.filter(team_id=team_id, user=user).exists()
 
 
+def teams_watched_by(user: User):
+    """The teams whose "ours now" page the person may watch: all for those who see everything."""
+    teams = Team.objects.order_by("name")
+    return teams if may_see_everything(user) else teams.filter(memberships__user=user)
+
+
 def may_watch_dashboard(user: User) -> bool:
     """Executives, administrators and risk officers."""
     return may_see_everything(user)

@@ -8,7 +8,7 @@ changed, so the page never disagrees with the detail pages.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from live import permissions, selectors
@@ -56,3 +56,12 @@ def team_now(request, team_id: int):
         "stream": f"/ws/teams/{team_id}/",
     }
     return _render(request, "live/team_now.html", "live/team_now_live.html", context)
+
+
+@login_required
+def team_list(request):
+    """The teams a person may watch; with only one, straight to its "ours now"."""
+    teams = list(permissions.teams_watched_by(request.user))
+    if len(teams) == 1:
+        return redirect("team-now", team_id=teams[0].pk)
+    return render(request, "live/teams.html", {"teams": teams})

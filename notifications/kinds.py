@@ -17,6 +17,7 @@ KINDS = {
     "kri.missing": _("A key risk indicator misses its readings"),
     "risk.review_overdue": _("A risk review is overdue"),
     "risk.action_overdue": _("A treatment action is overdue"),
+    "risk.escalated": _("A risk review escalates a risk"),
 }
 
 # What someone who never changed a preference receives besides the in-app inbox.

@@ -9,7 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from notifications.kinds import DEFAULT_EMAIL, DEFAULT_WEBHOOK, KINDS
-from notifications.models import DrillChoice, DrillPreference, Notification, Preference, WebhookEndpoint
+from notifications.models import (
+    Delivery,
+    DeliveryState,
+    DrillChoice,
+    DrillPreference,
+    Notification,
+    Preference,
+    WebhookEndpoint,
+)
 from people.models import Membership, User
 
 
@@ -155,3 +163,10 @@ class DrillBook:
         if not message.drill:
             return person_ids
         return {pk for pk in person_ids if self.choices.get(pk) == DrillChoice.ALL}
+
+
+def deliveries_failed(*, since) -> QuerySet[Delivery]:
+    """Deliveries that gave up since then, newest first, with what they carried and where."""
+    return Delivery.objects.filter(state=DeliveryState.FAILED, created_at__gte=since).select_related(
+        "notification__recipient", "endpoint"
+    )

@@ -19,6 +19,7 @@ from playbooks.api import preview_parameters
 from playbooks.models import Playbook, PlaybookStatus
 from playbooks.raci_chart import raci_chart, raci_chart_csv
 from playbooks.spec import playbook_spec
+from playbooks.timeline_chart import legend, timeline_chart
 from playbooks.validation import DEFAULT_TIERS
 
 
@@ -94,14 +95,15 @@ def playbook_preview(request, pk: int):
         errors = error.detail
         declared_at, clock_rate = timezone.now(), 1
     local = timezone.localtime(declared_at).replace(second=0, microsecond=0, tzinfo=None)
+    preview = selectors.playbook_preview(playbook=playbook, declared_at=declared_at, clock_rate=clock_rate)
     return render(
         request,
         "playbooks/preview.html",
         {
             "playbook": playbook,
-            "preview": selectors.playbook_preview(
-                playbook=playbook, declared_at=declared_at, clock_rate=clock_rate
-            ),
+            "preview": preview,
+            "chart": timeline_chart(preview),
+            "legend": legend(),
             "declared_local": local.isoformat(timespec="minutes"),
             "errors": errors,
         },

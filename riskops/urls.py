@@ -14,7 +14,8 @@ from people.token import TokenView
 from people.views import switch_language
 from playbooks.api import PlaybookViewSet
 from reviews.api import FollowUpViewSet
-from riskops.views import healthz, home, metrics, readyz
+from riskops.landing import home
+from riskops.views import healthz, metrics, readyz
 from risks.api import ActionViewSet, CategoryViewSet, ImportJobViewSet, MatrixView, RiskViewSet
 
 # The interactive docs' page has one inline <style> (drf-spectacular's template), allowed by its hash.
@@ -65,5 +66,7 @@ urlpatterns = [
     ),
 ]
 
-handler404 = "riskops.views.not_found"
-handler500 = "riskops.views.server_error"
+handler400 = "riskops.problem_pages.bad_request"
+handler403 = "riskops.problem_pages.permission_denied"
+handler404 = "riskops.problem_pages.not_found"
+handler500 = "riskops.problem_pages.server_error"

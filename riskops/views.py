@@ -1,13 +1,7 @@
-import sys
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -58,37 +52,3 @@ def metrics(request):
     if not _may_scrape(request):
         return JsonResponse({"detail": _("Metrics need the metrics token.")}, status=403)
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
-
-
-@login_required
-def home(request):
-    return render(request, "home.html")
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
-def not_found(request, exception):
-    """A path under /api/ that names nothing answers in the API's error shape, not an HTML page."""
-    if _is_api(request):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
-
-
-DATABASE_RETRY_SECONDS = 5
-
-
-def server_error(request):
-    """500; but 503 with Retry-After when the database could not be reached (an outage, not a bug)."""
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        detail = _("The database cannot be reached. Try again in a few seconds.")
-        if _is_api(request):
-            response = JsonResponse({"detail": detail}, status=503)
-        else:
-            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
-        return response
-    if _is_api(request):
-        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
-    return defaults.server_error(request)

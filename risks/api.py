@@ -15,7 +15,7 @@ from core.errors import Conflict
 from core.permissions import RegisterWritersWriteOthersRead
 from risks import importing, selectors, services, spreadsheet
 from risks.filters import RegisterFilterForm
-from risks.models import Category, ImportJob, Risk, TreatmentAction
+from risks.models import Category, ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.serializers import (
     ActionSerializer,
     ActionStatusSerializer,
@@ -104,6 +104,7 @@ class RiskViewSet(
                 by=request.user,
                 changes=changes,
                 reason=reason,
+                change_source=ChangeSource.API,
                 expected_version=expected if expected is not None else body_version,
             )
         except Conflict as conflict:
@@ -134,7 +135,9 @@ class RiskViewSet(
     def review(self, request, pk=None):
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        review = services.risk_review(risk=self.get_object(), by=request.user, **serializer.validated_data)
+        review = services.risk_review(
+            risk=self.get_object(), by=request.user, **serializer.service_arguments()
+        )
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RescoreSerializer, responses=RiskSerializer)
@@ -167,7 +170,8 @@ class RiskViewSet(
         if rating not in {"inherent", "residual"}:
             raise ValidationError({"rating": ["Either inherent or residual."]})
         matrix = selectors.matrix_active()
-        counts = selectors.heatmap(rating=rating)
+        counted = selectors.heatmap(rating=rating)
+        counts, not_rated = counted.cells, counted.not_rated
         cells = [
             {
                 "likelihood": likelihood["value"],
@@ -183,6 +187,7 @@ class RiskViewSet(
                 "rating": rating,
                 "matrix_version": matrix.version,
                 "total": sum(counts.values()),
+                "not_rated": not_rated,
                 "cells": cells,
             }
         )

@@ -181,21 +181,19 @@ def load(password: str) -> None:
     )  # fmt: skip
     services.action_create(
         risk=supply, by=officer, title="Protect the top 20 % high-margin items · 保护前 20% 高毛利商品",
-        owner=buyer, due_at=now - dt.timedelta(days=3),
+        owner=buyer, due_at=now - dt.timedelta(days=3), now=now - dt.timedelta(days=40),
     )  # fmt: skip
     services.action_create(
         risk=opinion, by=officer, title="Rehearse the golden-3-hours plan · 演练“黄金 3 小时”预案",
         owner=pr_lead, due_at=now + dt.timedelta(days=30),
     )  # fmt: skip
     services.risk_review(
-        risk=opinion, by=officer, outcome="unchanged", notes="Monitoring in place · 舆情监测已就位",
-        now=now - dt.timedelta(days=10),
-    )  # fmt: skip
-    services.risk_rerate(
-        risk=cash, by=officer, reason="Receivables improved · 回款改善",
-        residual_likelihood=2, residual_impact=3, now=now - dt.timedelta(days=20),
+        risk=opinion, by=officer, outcome="unchanged", looked_at=["ratings", "actions", "indicators"],
+        notes="Monitoring in place · 舆情监测已就位", now=now - dt.timedelta(days=10),
     )  # fmt: skip
     services.risk_review(
-        risk=cash, by=officer, outcome="rerated",
-        notes="30-day cash-flow warning set · 已设置 30 天现金流预警", now=now - dt.timedelta(days=20),
+        risk=cash, by=officer, outcome="rerated", looked_at=["ratings", "indicators"],
+        ratings={"residual_likelihood": 2, "residual_impact": 3},
+        notes="Receivables improved; 30-day cash-flow warning set · 回款改善，已设置 30 天现金流预警",
+        now=now - dt.timedelta(days=20),
     )  # fmt: skip

@@ -5,15 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from people.selectors import people_active
 from risks.models import Category, Level, RiskStatus
-from risks.selectors import ORDERINGS, RegisterFilters
+from risks.selectors import NOT_RATED, ORDERINGS, RegisterFilters
 
 ANY = [("", "—")]
+LEVELS = ANY + Level.choices + [(NOT_RATED, _("Not rated"))]
 
 
 class RegisterFilterForm(forms.Form):
     search = forms.CharField(label=_("Search"), required=False, max_length=200)
-    level = forms.ChoiceField(label=_("Level"), choices=ANY + Level.choices, required=False)
-    residual_level = forms.ChoiceField(label=_("Residual level"), choices=ANY + Level.choices, required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=LEVELS, required=False)
+    residual_level = forms.ChoiceField(label=_("Residual level"), choices=LEVELS, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),

@@ -9,6 +9,7 @@ from playbooks.models import Playbook
 from risks.models import (
     ActionStatus,
     Category,
+    LookedAt,
     ReviewOutcome,
     Risk,
     RiskMatrix,
@@ -27,6 +28,11 @@ def scale_choices(scale: list[dict], blank: bool) -> list[tuple]:
     return [("", "—")] + choices if blank else choices
 
 
+def rating_field(label) -> forms.TypedChoiceField:
+    """A step of a matrix scale; empty means "not rated" (new) or "no change" (a review)."""
+    return forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None)
+
+
 def _people():
     return people_active().order_by("username")
 
@@ -41,16 +47,12 @@ class RiskForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
-    likelihood = forms.TypedChoiceField(label=_("Inherent likelihood"), coerce=int)
-    impact = forms.TypedChoiceField(label=_("Inherent impact"), coerce=int)
-    residual_likelihood = forms.TypedChoiceField(label=_("Residual likelihood"), coerce=int)
-    residual_impact = forms.TypedChoiceField(label=_("Residual impact"), coerce=int)
-    target_likelihood = forms.TypedChoiceField(
-        label=_("Target likelihood"), coerce=int, required=False, empty_value=None
-    )
-    target_impact = forms.TypedChoiceField(
-        label=_("Target impact"), coerce=int, required=False, empty_value=None
-    )
+    likelihood = rating_field(_("Inherent likelihood"))
+    impact = rating_field(_("Inherent impact"))
+    residual_likelihood = rating_field(_("Residual likelihood"))
+    residual_impact = rating_field(_("Residual impact"))
+    target_likelihood = rating_field(_("Target likelihood"))
+    target_impact = rating_field(_("Target impact"))
     treatment = forms.ChoiceField(label=_("Treatment"), choices=Treatment.choices)
     playbook = forms.ModelChoiceField(label=_("Playbook"), queryset=Playbook.objects.all(), required=False)
     review_interval_days = forms.IntegerField(
@@ -66,13 +68,20 @@ class RiskForm(forms.Form):
         help_text=_("Empty: derived from the level's review interval."),
     )
     reason = forms.CharField(
-        label=_("Reason for a change of ratings"), max_length=2000, required=False, widget=forms.TextInput
+        label=_("Reason for a change of ratings"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput,
+        help_text=_("Required when a rating changes; kept in the risk's history as written."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, matrix: RiskMatrix, **kwargs):
+    def __init__(self, *args, matrix: RiskMatrix, rated: bool = False, **kwargs):
+        """`rated`: the risk edited has ratings, which can change but not be emptied."""
         super().__init__(*args, **kwargs)
         for name in RATING_FIELDS:
+            if rated and not name.startswith("target"):
+                self.fields[name].required = True
             scale = matrix.impact if name.endswith("impact") else matrix.likelihood
             self.fields[name].choices = scale_choices(scale, blank=not self.fields[name].required)
 
@@ -90,8 +99,23 @@ class RiskForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """A periodic review; what it must hold is checked by the service, so every path says the same."""
+
+    looked_at = forms.MultipleChoiceField(
+        label=_("Looked at"), choices=LookedAt.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.choices)
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
+        help_text=_("Required: what the review found. It is the reason of any change of ratings."),
+    )
+    likelihood = rating_field(_("Inherent likelihood"))
+    impact = rating_field(_("Inherent impact"))
+    residual_likelihood = rating_field(_("Residual likelihood"))
+    residual_impact = rating_field(_("Residual impact"))
     next_review_at = forms.DateTimeField(
         label=_("Next review"),
         required=False,
@@ -99,11 +123,28 @@ class ReviewForm(forms.Form):
         help_text=_("Empty: the interval of the risk's level from now."),
     )
 
+    RATINGS = ["likelihood", "impact", "residual_likelihood", "residual_impact"]
+
+    def __init__(self, *args, risk: Risk, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.RATINGS:
+            scale = risk.matrix.impact if name.endswith("impact") else risk.matrix.likelihood
+            self.fields[name].choices = scale_choices(scale, blank=True)
+            self.fields[name].help_text = _("Now: %(value)s") % {"value": getattr(risk, name) or "—"}
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["ratings"] = {name: data.pop(name) for name in self.RATINGS}
+        return data
+
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("treatment action", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
     due_at = forms.DateTimeField(label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, risk: Risk | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class ActionStatusForm(forms.Form):

@@ -1,7 +1,11 @@
 """Importing the register from CSV or XLSX: every row checked, all written or nothing, a preview first.
 
 A row whose `ref` names an existing risk updates it; a row without one (or with a new ref) creates
-a risk. Rating changes go to each risk's score history with the file as the reason.
+a risk. Every row is written through the register's services (risks.services), as any other
+write: the row is locked, the status moves by its rules, a worse residual level brings the review
+forward, the audit names the importer, and a change of ratings is in the risk's history with the
+import as its reason and its source. A risk changed by someone else after the file was checked
+refuses the whole import (the line is named), so a concurrent edit is never overwritten unseen.
 """
 
 import datetime as dt
@@ -9,28 +13,29 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
-from audit.recording import audit_record, audit_record_many, audit_values
+from core.errors import Conflict, InvalidTransition
 from people.selectors import people_active
 from playbooks.models import Playbook
+from risks import services
+from risks.checks import moment_errors
 from risks.models import (
     Category,
+    ChangeSource,
     ImportJob,
     ImportStatus,
     Risk,
     RiskMatrix,
     RiskStatus,
-    ScoreChange,
     Source,
     Treatment,
 )
-from risks.scoring import RATING_FIELDS, apply_ratings, review_due, scale_error, snapshot
-from risks.services import matrix_ensure_default, numbers_allocate
+from risks.scoring import RATING_FIELDS, pair_errors, scale_error
 from risks.spreadsheet import COLUMNS, REQUIRED_COLUMNS, MalformedFile, read_rows
 
 REF = re.compile(r"^R-(\d+)$")
@@ -64,10 +69,11 @@ class Lookups:
     risks: dict[int, Risk]
     matrices: dict[int, RiskMatrix]
     active: RiskMatrix
+    read: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lookups":
-        active = matrix_ensure_default()
+        active = services.matrix_ensure_default()
         return cls(
             users=dict(people_active().values_list("username", "id")),
             categories=dict(Category.objects.values_list("key", "id")),
@@ -76,6 +82,26 @@ class Lookups:
             matrices=RiskMatrix.objects.in_bulk(),
             active=active,
         )
+
+    def objects(self, values: dict) -> dict:
+        """A row's values as the services take them: the category, owner and playbook themselves
+        (each read once per import)."""
+        values = dict(values)
+        if "category_id" in values:
+            values["category"] = self._one(Category.objects.all(), values.pop("category_id"))
+        if "owner_id" in values:
+            values["owner"] = self._one(people_active(), values.pop("owner_id"))
+        if "playbook_id" in values:
+            playbook = values.pop("playbook_id")
+            plans = Playbook.objects.only("id")
+            values["playbook"] = None if playbook is None else self._one(plans, playbook)
+        return values
+
+    def _one(self, queryset, pk: int):
+        key = (queryset.model, pk)
+        if key not in self.read:
+            self.read[key] = queryset.get(pk=pk)
+        return self.read[key]
 
 
 class RowErrors(Exception):
@@ -107,17 +133,22 @@ def _clean_row(row: dict[str, str], lookups: Lookups) -> dict:
     take("review_interval_days", lambda raw: _whole(raw, required=False))
     take("next_review_at", _moment)
     for column in RATING_FIELDS:
-        take(column, lambda raw, column=column: _whole(raw, required=column in REQUIRED_COLUMNS))
+        # Empty ratings: a risk not rated yet (it stays so, or keeps the ratings it has).
+        take(column, lambda raw: _whole(raw, required=False))
     existing = lookups.risks.get(values.get("ref"))
     matrix = lookups.matrices[existing.matrix_id] if existing else lookups.active
     for column in RATING_FIELDS:
         if values.get(column) is not None and (message := scale_error(matrix, column, values[column])):
             errors[column] = message
-    if (values.get("target_likelihood") is None) != (values.get("target_impact") is None):
-        errors.setdefault("target_impact", _("Give the target likelihood and impact together."))
+    for column, messages in pair_errors(values).items():
+        errors.setdefault(column, messages[0])
+    if values.get("likelihood") is None and any(
+        values.get(column) is not None for column in RATING_FIELDS[2:]
+    ):
+        errors.setdefault("likelihood", _("Rate the inherent risk first."))
     if errors:
         raise RowErrors(errors)
-    if values["residual_likelihood"] is None or values["residual_impact"] is None:
+    if values["residual_likelihood"] is None:
         values["residual_likelihood"], values["residual_impact"] = values["likelihood"], values["impact"]
     values["category_id"] = values.pop("category")
     values["owner_id"] = values.pop("owner")
@@ -188,9 +219,12 @@ def import_register(
     by,
     dry_run: bool = False,
     progress: Progress | None = None,
+    job: ImportJob | None = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:
-    """Checks every row; writes all of them in one transaction, or (on any error, or dry run) nothing."""
+    """Checks every row; writes all of them in one transaction, or (on any error, or dry run) nothing.
+
+    `job`, when the import has one, is the source each change of ratings links to."""
     now = now or timezone.now()
     report = ImportReport()
     try:
@@ -226,10 +260,13 @@ def import_register(
             progress(index, report.total)
     if report.errors:
         return report
-    plan = _plan(cleaned, lookups, report)
+    plan = _plan(cleaned, lookups, report, now=now)
+    if report.errors:
+        return report
     if not dry_run:
-        _write(plan, lookups, by=by, reason=_("Imported from %s") % filename, now=now)
-        report.written = True
+        reason = _("Imported from %s") % filename
+        report.errors = _write(plan, lookups, by=by, job=job, reason=reason, now=now)
+        report.written = not report.errors
     if progress:
         progress(report.total, report.total)
     return report
@@ -238,10 +275,10 @@ def import_register(
 @dataclass
 class Plan:
     creates: list[tuple[int, dict]] = field(default_factory=list)
-    updates: list[tuple[Risk, dict]] = field(default_factory=list)
+    updates: list[tuple[int, Risk, dict]] = field(default_factory=list)
 
 
-def _plan(cleaned: list[tuple[int, dict]], lookups: Lookups, report: ImportReport) -> Plan:
+def _plan(cleaned: list[tuple[int, dict]], lookups: Lookups, report: ImportReport, *, now) -> Plan:
     plan = Plan()
     for line, values in cleaned:
         existing = lookups.risks.get(values["ref"])
@@ -249,6 +286,7 @@ def _plan(cleaned: list[tuple[int, dict]], lookups: Lookups, report: ImportRepor
             plan.creates.append((line, values))
             report.created += 1
             change = {"line": line, "ref": _ref_text(values["ref"]), "action": "create", "fields": []}
+            moved = values["next_review_at"]
         else:
             changed = [
                 name
@@ -259,9 +297,13 @@ def _plan(cleaned: list[tuple[int, dict]], lookups: Lookups, report: ImportRepor
             if not changed:
                 report.unchanged += 1
                 continue
-            plan.updates.append((existing, {name: values[name] for name in changed}))
+            plan.updates.append((line, existing, {name: values[name] for name in changed}))
             report.updated += 1
             change = {"line": line, "ref": existing.ref, "action": "update", "fields": changed}
+            moved = values["next_review_at"] if "next_review_at" in changed else None
+        # A review date the row sets must make sense; one it leaves as it is may have passed.
+        for name, messages in moment_errors("next_review_at", moved, now=now).items():
+            report.errors.append({"line": line, "field": name, "message": messages[0]})
         if len(report.changes) < CHANGES_KEPT:
             report.changes.append(change)
     return plan
@@ -271,54 +313,48 @@ def _ref_text(number: int | None) -> str:
     return "" if number is None else f"R-{number:04d}"
 
 
-@transaction.atomic
-def _write(plan: Plan, lookups: Lookups, *, by, reason: str, now: dt.datetime) -> None:
-    history = []
-    given = [values["ref"] for _line, values in plan.creates if values["ref"] is not None]
-    fresh = iter(numbers_allocate(count=len(plan.creates) - len(given), at_least=max(given, default=0)))
-    new_risks = []
-    for _line, values in plan.creates:
-        risk = Risk(**{name: value for name, value in values.items() if name != "ref"})
-        risk.number = values["ref"] if values["ref"] is not None else next(fresh)
-        risk.status = values["status"]
-        apply_ratings(risk, lookups.active)
-        risk.next_review_at = values["next_review_at"] or review_due(risk, lookups.active, now)
-        new_risks.append(risk)
-    Risk.objects.bulk_create(new_risks, batch_size=1000)
-    audit = []
-    for risk in new_risks:
-        audit_record(risk, by=by, action=AuditAction.CREATED, into=audit)
-    history += [
-        ScoreChange(risk=risk, at=now, by=by, reason=reason, before={}, after=snapshot(risk))
-        for risk in new_risks
-    ]
-    updated_fields = set()
-    for risk, changes in plan.updates:
-        before, audited_before = snapshot(risk), audit_values(risk)
-        for name, value in changes.items():
-            setattr(risk, name, value)
-        apply_ratings(risk, lookups.matrices[risk.matrix_id])
-        if (after := snapshot(risk)) != before:
-            history.append(ScoreChange(risk=risk, at=now, by=by, reason=reason, before=before, after=after))
-        risk.version += 1
-        updated_fields |= changes.keys()
-        audit_record(risk, by=by, action=AuditAction.UPDATED, before=audited_before, into=audit)
-    if plan.updates:
-        updated_fields |= {
-            "level",
-            "residual_level",
-            "target_level",
-            "above_appetite",
-            "version",
-            "updated_at",
-        }
-        for risk, _changes in plan.updates:
-            risk.updated_at = now
-        Risk.objects.bulk_update(
-            [risk for risk, _changes in plan.updates], sorted(updated_fields), batch_size=1000
+def _write(plan: Plan, lookups: Lookups, *, by, job: ImportJob | None, reason: str, now) -> list[dict]:
+    """Writes every row through the register's services in one transaction; on any refusal,
+    nothing is written and the refusals are returned, each with its line and field."""
+    errors = []
+    origin = {"by": by, "reason": reason, "change_source": ChangeSource.IMPORT, "import_job": job, "now": now}
+    with transaction.atomic():
+        given = [values["ref"] for _line, values in plan.creates if values["ref"] is not None]
+        if given:
+            services.numbers_reserve(up_to=max(given))
+        for line, values in plan.creates:
+            fields = lookups.objects(values)
+            fields["number"] = fields.pop("ref")
+            errors += _refusals(line, lambda fields=fields: services.risk_create(**fields, **origin))
+        for line, risk, changes in plan.updates:
+            errors += _refusals(
+                line,
+                lambda risk=risk, changes=changes: services.risk_update(
+                    risk=risk, changes=lookups.objects(changes), expected_version=risk.version, **origin
+                ),
+            )
+        if errors:
+            transaction.set_rollback(True)
+    return errors
+
+
+def _refusals(line: int, write: Callable[[], object]) -> list[dict]:
+    """Runs one row's write; what the service refused, as the report's line errors."""
+    try:
+        write()
+    except ValidationError as error:
+        return [
+            {"line": line, "field": name, "message": " ".join(messages)}
+            for name, messages in error.message_dict.items()
+        ]
+    except Conflict:
+        message = _(
+            "Someone changed this risk while the file was imported; nothing was written: import it again."
         )
-    ScoreChange.objects.bulk_create(history, batch_size=1000)
-    audit_record_many(audit)
+        return [{"line": line, "field": "ref", "message": message}]
+    except InvalidTransition as error:
+        return [{"line": line, "field": "status", "message": str(error.detail)}]
+    return []
 
 
 def import_job_create(*, content: bytes, filename: str, by, dry_run: bool) -> ImportJob:
@@ -343,10 +379,16 @@ def import_job_run(*, job_id: int) -> None:
             by=job.created_by,
             dry_run=job.dry_run,
             progress=progress,
+            job=job,
         )
     except Exception:
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
         raise
+    import_job_finish(job_id=job_id, report=report)
+
+
+def import_job_finish(*, job_id: int, report: ImportReport) -> None:
+    """Writes an import's report on its job, where the page and the API read it."""
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportStatus.DONE,
         total_rows=report.total,

@@ -132,12 +132,13 @@ class Risk(models.Model):
     matrix = models.ForeignKey(
         RiskMatrix, on_delete=models.PROTECT, related_name="+", verbose_name=_("matrix version")
     )
-    likelihood = models.PositiveSmallIntegerField(_("likelihood"))
-    impact = models.PositiveSmallIntegerField(_("impact"))
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    residual_likelihood = models.PositiveSmallIntegerField(_("residual likelihood"))
-    residual_impact = models.PositiveSmallIntegerField(_("residual impact"))
-    residual_level = models.CharField(_("residual level"), max_length=10, choices=Level.choices)
+    # All empty until someone rates the risk: a new risk is "not rated", never a default 1 × 1.
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"), null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(_("impact"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
+    residual_likelihood = models.PositiveSmallIntegerField(_("residual likelihood"), null=True, blank=True)
+    residual_impact = models.PositiveSmallIntegerField(_("residual impact"), null=True, blank=True)
+    residual_level = models.CharField(_("residual level"), max_length=10, choices=Level.choices, blank=True)
     target_likelihood = models.PositiveSmallIntegerField(_("target likelihood"), null=True, blank=True)
     target_impact = models.PositiveSmallIntegerField(_("target impact"), null=True, blank=True)
     target_level = models.CharField(_("target level"), max_length=10, choices=Level.choices, blank=True)
@@ -186,19 +187,40 @@ class Risk(models.Model):
         return " → ".join(part for part in (self.cause, self.event, self.consequence) if part)
 
     @property
-    def score(self) -> int:
-        return self.likelihood * self.impact
+    def rated(self) -> bool:
+        """False for a risk nobody has rated yet (no inherent likelihood and impact)."""
+        return self.likelihood is not None and self.impact is not None
 
     @property
-    def residual_score(self) -> int:
+    def score(self) -> int | None:
+        return self.likelihood * self.impact if self.rated else None
+
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_likelihood is None or self.residual_impact is None:
+            return None
         return self.residual_likelihood * self.residual_impact
 
     def review_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.status == RiskStatus.OPEN and self.next_review_at < (now or timezone.now())
 
 
+class ChangeSource(models.TextChoices):
+    """Where a change of ratings came from; the history links to it."""
+
+    IDENTIFIED = "identified", _("Identified")
+    PAGE = "page", _("Edited on the risk's page")
+    API = "api", _("Changed through the API")
+    IMPORT = "import", _("Import")
+    RISK_REVIEW = "risk_review", _("Periodic review")
+    INCIDENT_REVIEW = "incident_review", _("Post-incident review")
+    RESCORE = "rescore", _("Moved onto a new matrix version")
+    OTHER = "other", _("Other")
+
+
 class ScoreChange(models.Model):
-    """One change of a risk's ratings: who, when, why, from what to what. Append-only."""
+    """One change of a risk's ratings: who, when, why (as written), from what to what, and where it
+    came from (which review, which incident, which import). Append-only."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="score_changes")
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -207,6 +229,25 @@ class ScoreChange(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     incident_id = models.PositiveIntegerField(_("incident"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=ChangeSource.choices, default=ChangeSource.OTHER
+    )
+    review = models.ForeignKey(
+        "RiskReview",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="score_changes",
+        verbose_name=_("review"),
+    )
+    import_job = models.ForeignKey(
+        "ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="score_changes",
+        verbose_name=_("import"),
+    )
     before = models.JSONField(_("from"))
     after = models.JSONField(_("to"))
 
@@ -225,8 +266,19 @@ class ReviewOutcome(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
 
 
+class LookedAt(models.TextChoices):
+    """What a periodic review looked at."""
+
+    DESCRIPTION = "description", _("Cause, event and consequence")
+    RATINGS = "ratings", _("Ratings")
+    ACTIONS = "actions", _("Treatment actions")
+    INDICATORS = "indicators", _("Key risk indicators")
+    INCIDENTS = "incidents", _("Incidents")
+
+
 class RiskReview(models.Model):
-    """A risk officer's periodic review of one risk (post-incident reviews are reviews.Review)."""
+    """A risk officer's periodic review of one risk (post-incident reviews are reviews.Review):
+    who, what they looked at, their note and the outcome. An empty review is refused."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     reviewed_at = models.DateTimeField(_("reviewed at"))
@@ -234,6 +286,7 @@ class RiskReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
+    looked_at = models.JSONField(_("looked at"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     next_review_at = models.DateTimeField(_("next review"))
 
@@ -245,6 +298,9 @@ class RiskReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk_id} @ {self.reviewed_at:%Y-%m-%d}: {self.outcome}"
+
+    def looked_at_labels(self) -> list[str]:
+        return [str(LookedAt(key).label) for key in self.looked_at if key in LookedAt.values]
 
 
 class ActionStatus(models.TextChoices):

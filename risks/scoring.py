@@ -45,7 +45,7 @@ def apply_ratings(risk: Risk, matrix: RiskMatrix) -> None:
     for likelihood, impact, level in RATINGS.values():
         value_l, value_i = getattr(risk, likelihood), getattr(risk, impact)
         setattr(risk, level, matrix.level_of(value_l, value_i) if value_l and value_i else "")
-    risk.above_appetite = matrix.above_appetite(risk.residual_level)
+    risk.above_appetite = bool(risk.residual_level) and matrix.above_appetite(risk.residual_level)
 
 
 def snapshot(risk: Risk) -> dict:
@@ -59,7 +59,20 @@ def snapshot(risk: Risk) -> dict:
 
 
 def review_due(risk: Risk, matrix: RiskMatrix, since: dt.datetime) -> dt.datetime:
-    """When a risk is next due for review: its own interval, or the interval of its residual level."""
+    """When a risk is next due for review: its own interval, or the interval of its residual level
+    (a risk not rated yet: the shortest interval of the matrix, so that someone rates it soon)."""
     if risk.review_interval_days:
         return since + dt.timedelta(days=risk.review_interval_days)
+    if not risk.residual_level:
+        return since + min(matrix.review_interval(level["key"]) for level in matrix.levels)
     return since + matrix.review_interval(risk.residual_level)
+
+
+def pair_errors(values: dict) -> dict[str, list[str]]:
+    """A likelihood without its impact (or the reverse) in any of the three ratings."""
+    errors = {}
+    for likelihood, impact, _level in RATINGS.values():
+        if (values.get(likelihood) is None) != (values.get(impact) is None):
+            missing = impact if values.get(impact) is None else likelihood
+            errors[missing] = [_("Give the likelihood and the impact together.")]
+    return errors

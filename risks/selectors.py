@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from risks.models import Risk, RiskMatrix, RiskStatus, ScoreChange
+from risks.models import ActionStatus, Risk, RiskMatrix, RiskStatus, ScoreChange, TreatmentAction
 
 ORDERINGS = {
     "ref": "number",
@@ -21,6 +21,7 @@ ORDERINGS = {
 # A risk in a list needs its matrix's version only, not the scales, levels and grid.
 MATRIX_BULK = ["matrix__likelihood", "matrix__impact", "matrix__levels", "matrix__grid"]
 LEVEL_SORT = ["low", "medium", "high", "critical"]
+NOT_RATED = "not_rated"  # the level filter's value for risks nobody has rated yet
 
 
 def matrix_active() -> RiskMatrix | None:
@@ -50,9 +51,11 @@ def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> Qu
         risks.filter(status=filters.status) if filters.status else risks.exclude(status=RiskStatus.ARCHIVED)
     )
     if filters.level:
-        risks = risks.filter(level=filters.level)
+        risks = risks.filter(level="" if filters.level == NOT_RATED else filters.level)
     if filters.residual_level:
-        risks = risks.filter(residual_level=filters.residual_level)
+        risks = risks.filter(
+            residual_level="" if filters.residual_level == NOT_RATED else filters.residual_level
+        )
     if filters.category:
         risks = risks.filter(category__key=filters.category)
     if filters.owner:
@@ -120,8 +123,14 @@ def _level_rank(field: str) -> Case:
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
-def heatmap(*, rating: str = "inherent") -> dict[tuple[int, int], int]:
-    """Open risks per (likelihood, impact) cell, in one aggregate query."""
+@dataclass(frozen=True)
+class HeatMap:
+    cells: dict[tuple[int, int], int]  # open, rated risks per (likelihood, impact)
+    not_rated: int  # open risks nobody has rated yet, counted apart
+
+
+def heatmap(*, rating: str = "inherent") -> HeatMap:
+    """Open risks per (likelihood, impact) cell, and those not rated apart, in one aggregate query."""
     prefix = "residual_" if rating == "residual" else ""
     rows = (
         Risk.objects.filter(status=RiskStatus.OPEN)
@@ -129,8 +138,24 @@ def heatmap(*, rating: str = "inherent") -> dict[tuple[int, int], int]:
         .annotate(count=Count("id"))
         .order_by()
     )
-    return {(likelihood, impact): count for likelihood, impact, count in rows}
+    cells, not_rated = {}, 0
+    for likelihood, impact, count in rows:
+        if likelihood is None or impact is None:
+            not_rated += count
+        else:
+            cells[likelihood, impact] = count
+    return HeatMap(cells=cells, not_rated=not_rated)
 
 
 def risk_history(*, risk: Risk) -> QuerySet[ScoreChange]:
-    return risk.score_changes.select_related("by")
+    return risk.score_changes.select_related("by", "review", "import_job").defer("import_job__content")
+
+
+def actions_overdue(*, now: dt.datetime) -> QuerySet[TreatmentAction]:
+    """Open treatment actions past their due date, the longest overdue first, with risk and owner."""
+    return (
+        TreatmentAction.objects.filter(status=ActionStatus.OPEN, due_at__lt=now)
+        .exclude(risk__status=RiskStatus.ARCHIVED)
+        .select_related("risk", "owner")
+        .order_by("due_at")
+    )

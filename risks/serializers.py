@@ -10,6 +10,7 @@ from risks.models import (
     ActionStatus,
     Category,
     ImportJob,
+    LookedAt,
     ReviewOutcome,
     Risk,
     RiskMatrix,
@@ -21,6 +22,7 @@ from risks.models import (
     TreatmentAction,
     in_current_language,
 )
+from risks.scoring import RATING_FIELDS
 
 RATING = {"min_value": 1, "max_value": 32767}
 
@@ -81,8 +83,10 @@ class RiskSerializer(serializers.ModelSerializer):
     playbook = serializers.PrimaryKeyRelatedField(
         queryset=Playbook.objects.all(), allow_null=True, required=False
     )
-    likelihood = serializers.IntegerField(**RATING)
-    impact = serializers.IntegerField(**RATING)
+    likelihood = serializers.IntegerField(
+        required=False, help_text=_('Empty on a risk not rated yet (`"rated": false`).'), **RATING
+    )
+    impact = serializers.IntegerField(required=False, **RATING)
     residual_likelihood = serializers.IntegerField(required=False, **RATING)
     residual_impact = serializers.IntegerField(required=False, **RATING)
     target_likelihood = serializers.IntegerField(required=False, allow_null=True, **RATING)
@@ -91,8 +95,15 @@ class RiskSerializer(serializers.ModelSerializer):
         required=False, help_text=_("Empty: derived from the interval of the residual level.")
     )
     matrix_version = serializers.IntegerField(source="matrix.version", read_only=True)
+    rated = serializers.BooleanField(read_only=True)
     review_overdue = serializers.SerializerMethodField()
-    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Why the ratings change: required when they do."),
+    )
     version = serializers.IntegerField(
         required=False, help_text=_("The version you read; a stale one gets 409 and changes nothing.")
     )
@@ -111,6 +122,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "source",
             "owner",
             "matrix_version",
+            "rated",
             "likelihood",
             "impact",
             "score",
@@ -146,12 +158,22 @@ class RiskSerializer(serializers.ModelSerializer):
     def get_review_overdue(self, risk) -> bool:
         return risk.review_overdue(self.context.get("now") or timezone.now())
 
+    def to_representation(self, risk):
+        data = super().to_representation(risk)
+        for level in ("level", "residual_level"):
+            data[level] = data[level] or None  # not rated: null, like its likelihood and impact
+        return data
+
     def validate(self, attrs):
         # `description` alone (a client that knows no cause → event → consequence) is the event.
         description = attrs.pop("description", None)
         if description is not None and not {"cause", "event", "consequence"} & attrs.keys():
             attrs["event"] = description
-        pairs = [("target_likelihood", "target_impact"), ("residual_likelihood", "residual_impact")]
+        pairs = [
+            ("likelihood", "impact"),
+            ("target_likelihood", "target_impact"),
+            ("residual_likelihood", "residual_impact"),
+        ]
         if self.instance is None:
             for first, second in pairs:
                 if (attrs.get(first) is None) != (attrs.get(second) is None):
@@ -164,10 +186,13 @@ class ScoreChangeSerializer(serializers.ModelSerializer):
     by = serializers.PrimaryKeyRelatedField(read_only=True)
     by_name = serializers.StringRelatedField(source="by")
     incident = serializers.IntegerField(source="incident_id")
+    source = serializers.CharField(read_only=True, help_text=_("Where the change came from."))
+    review = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The periodic review, if any."))
+    import_job = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The import, if any."))
 
     class Meta:
         model = ScoreChange
-        fields = ["at", "by", "by_name", "reason", "incident"]
+        fields = ["at", "by", "by_name", "reason", "source", "incident", "review", "import_job"]
 
     def to_representation(self, change):
         data = super().to_representation(change)
@@ -177,14 +202,46 @@ class ScoreChangeSerializer(serializers.ModelSerializer):
 
 
 class ReviewSerializer(serializers.ModelSerializer):
+    """A periodic review: what was looked at, a note, the outcome, and new ratings if they change
+    (written to the history with the note as their reason and the review as their source)."""
+
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
+    looked_at = serializers.MultipleChoiceField(choices=LookedAt.choices, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     next_review_at = serializers.DateTimeField(required=False)
     reviewed_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    likelihood = serializers.IntegerField(write_only=True, required=False, **RATING)
+    impact = serializers.IntegerField(write_only=True, required=False, **RATING)
+    residual_likelihood = serializers.IntegerField(write_only=True, required=False, **RATING)
+    residual_impact = serializers.IntegerField(write_only=True, required=False, **RATING)
+    target_likelihood = serializers.IntegerField(write_only=True, required=False, **RATING)
+    target_impact = serializers.IntegerField(write_only=True, required=False, **RATING)
 
     class Meta:
         model = RiskReview
-        fields = ["id", "outcome", "notes", "next_review_at", "reviewed_at", "reviewed_by"]
+        fields = [
+            "id",
+            "outcome",
+            "looked_at",
+            "notes",
+            "next_review_at",
+            "reviewed_at",
+            "reviewed_by",
+            *RATING_FIELDS,
+        ]
         read_only_fields = ["reviewed_at"]
+
+    def to_representation(self, review):
+        data = super().to_representation(review)
+        data["looked_at"] = [key for key in LookedAt.values if key in review.looked_at]
+        return data
+
+    def service_arguments(self) -> dict:
+        """The validated body as risks.services.risk_review takes it."""
+        data = dict(self.validated_data)
+        data["looked_at"] = [key for key in LookedAt.values if key in data.get("looked_at", ())]
+        data["ratings"] = {field: data.pop(field) for field in RATING_FIELDS if field in data}
+        return data
 
 
 class RescoreSerializer(serializers.Serializer):

@@ -1,20 +1,31 @@
 """Writes to the register. Each locks the rows it changes and writes its history in the same transaction."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.recording import audit_record, audit_values
 from core.errors import Conflict, InvalidTransition
+from notifications.services import notify
+from people.selectors import executives_active
 from risks import defaults
+from risks.checks import check_moment, moment_errors
 from risks.models import (
     ActionStatus,
     Category,
+    ChangeSource,
+    ImportJob,
+    LookedAt,
     RefCounter,
+    ReviewOutcome,
     Risk,
     RiskMatrix,
     RiskReview,
@@ -22,7 +33,7 @@ from risks.models import (
     ScoreChange,
     TreatmentAction,
 )
-from risks.scoring import RATING_FIELDS, apply_ratings, check_ratings, review_due, snapshot
+from risks.scoring import RATING_FIELDS, apply_ratings, check_ratings, pair_errors, review_due, snapshot
 from risks.selectors import matrix_active
 
 STATUS_TRANSITIONS = {
@@ -35,6 +46,8 @@ ACTION_TRANSITIONS = {
     ActionStatus.DONE: {ActionStatus.OPEN},
     ActionStatus.CANCELLED: {ActionStatus.OPEN},
 }
+# Given as objects the callers read (the database's foreign keys still hold): not read again to validate.
+RELATED = ["matrix", "category", "owner", "playbook"]
 DESCRIPTIVE_FIELDS = [
     "title",
     "cause",
@@ -131,14 +144,21 @@ def numbers_allocate(*, count: int = 1, at_least: int = 0) -> range:
 
 
 @transaction.atomic
+def numbers_reserve(*, up_to: int) -> None:
+    """Makes sure no number up to `up_to` is handed out again (a file names its own references)."""
+    RefCounter.objects.get_or_create(pk=1)
+    RefCounter.objects.select_for_update().filter(pk=1, last__lt=up_to).update(last=up_to)
+
+
+@transaction.atomic
 def risk_create(
     *,
     by,
     title: str,
     category: Category,
     owner,
-    likelihood: int,
-    impact: int,
+    likelihood: int | None = None,
+    impact: int | None = None,
     residual_likelihood: int | None = None,
     residual_impact: int | None = None,
     target_likelihood: int | None = None,
@@ -151,9 +171,14 @@ def risk_create(
     playbook=None,
     review_interval_days: int | None = None,
     next_review_at: dt.datetime | None = None,
+    status: str = RiskStatus.OPEN,
+    number: int | None = None,
     reason: str = "",
+    change_source: str = ChangeSource.IDENTIFIED,
+    import_job: ImportJob | None = None,
     now: dt.datetime | None = None,
 ) -> Risk:
+    """A new risk; without an inherent likelihood and impact it is "not rated" until someone rates it."""
     now = now or timezone.now()
     matrix = matrix_ensure_default()
     ratings = {
@@ -164,6 +189,14 @@ def risk_create(
         "target_likelihood": target_likelihood,
         "target_impact": target_impact,
     }
+    errors = pair_errors(
+        {**ratings, "residual_likelihood": residual_likelihood, "residual_impact": residual_impact}
+    )
+    if likelihood is None and any(ratings[field] is not None for field in RATING_FIELDS[2:]):
+        errors.setdefault("likelihood", [_("Rate the inherent risk first.")])
+    errors.update(moment_errors("next_review_at", next_review_at, now=now))
+    if errors:
+        raise ValidationError(errors)
     check_ratings(matrix, ratings)
     risk = Risk(
         title=title,
@@ -176,16 +209,28 @@ def risk_create(
         treatment=treatment,
         playbook=playbook,
         review_interval_days=review_interval_days,
+        status=status,
         **ratings,
     )
     apply_ratings(risk, matrix)
     risk.next_review_at = next_review_at or review_due(risk, matrix, now)
-    risk.full_clean(exclude=["number", "matrix", "next_review_at"])
-    [risk.number] = numbers_allocate()
+    risk.full_clean(exclude=["number", "next_review_at", *RELATED])
+    if number is None:
+        [risk.number] = numbers_allocate()
+    else:
+        numbers_reserve(up_to=number)
+        risk.number = number
     risk.save()
     audit_record(risk, by=by, action=AuditAction.CREATED)
     ScoreChange.objects.create(
-        risk=risk, at=now, by=by, reason=reason or _("Identified"), before={}, after=snapshot(risk)
+        risk=risk,
+        at=now,
+        by=by,
+        reason=reason.strip() or _("Identified"),
+        source=change_source,
+        import_job=import_job,
+        before={},
+        after=snapshot(risk),
     )
     return risk
 
@@ -200,28 +245,58 @@ def _locked(risk: Risk, expected_version: int | None) -> Risk:
     return locked
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a change of ratings comes from, kept with it in the history."""
+
+    source: str = ChangeSource.OTHER
+    incident_id: int | None = None
+    review: RiskReview | None = None
+    import_job: ImportJob | None = None
+
+
 def _rerate_locked(
-    risk: Risk, *, by, reason: str, values: dict, incident_id: int | None, now: dt.datetime
+    risk: Risk, *, by, reason: str, values: dict, origin: Origin, now: dt.datetime
 ) -> ScoreChange | None:
-    """Changes the given ratings of a locked risk on its own matrix version, writing the history."""
+    """Changes the given ratings of a locked risk on its own matrix version, writing the history.
+
+    A change needs a reason (a field error on `reason` otherwise, nothing written); an unchanged
+    rating needs none. The first rating of a risk not rated yet gives its residual rating too.
+    """
     values = {field: value for field, value in values.items() if value is not None}
     check_ratings(risk.matrix, values)
     before = snapshot(risk)
+    was_rated = risk.rated
     for field, value in values.items():
         setattr(risk, field, value)
-    if (risk.target_likelihood is None) != (risk.target_impact is None):
-        missing = "target_impact" if risk.target_impact is None else "target_likelihood"
-        raise ValidationError({missing: [_("Give the target likelihood and impact together.")]})
+    if not was_rated and risk.residual_likelihood is None and risk.residual_impact is None:
+        risk.residual_likelihood, risk.residual_impact = risk.likelihood, risk.impact
+    errors = pair_errors({field: getattr(risk, field) for field in RATING_FIELDS})
+    if not risk.rated and any(getattr(risk, field) is not None for field in RATING_FIELDS[2:]):
+        errors.setdefault("likelihood", [_("Rate the inherent risk first.")])
+    if errors:
+        raise ValidationError(errors)
     old_residual_level = risk.residual_level
     apply_ratings(risk, risk.matrix)
     after = snapshot(risk)
     if after == before:
         return None
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the ratings change.")]})
     if risk.residual_level != old_residual_level:
         # A worse level has a shorter cadence: the review comes forward, never back.
         risk.next_review_at = min(risk.next_review_at, review_due(risk, risk.matrix, now))
     return ScoreChange.objects.create(
-        risk=risk, at=now, by=by, reason=reason, incident_id=incident_id, before=before, after=after
+        risk=risk,
+        at=now,
+        by=by,
+        reason=reason.strip(),
+        source=origin.source,
+        incident_id=origin.incident_id,
+        review=origin.review,
+        import_job=origin.import_job,
+        before=before,
+        after=after,
     )
 
 
@@ -238,9 +313,11 @@ def risk_rerate(
     target_likelihood: int | None = None,
     target_impact: int | None = None,
     incident_id: int | None = None,
+    source: str = ChangeSource.OTHER,
     now: dt.datetime | None = None,
 ) -> Risk:
-    """Re-rates a risk (incidents and post-incident reviews call this); every change is in its history."""
+    """Re-rates a risk (post-incident reviews call this with `source=ChangeSource.INCIDENT_REVIEW`
+    and their incident); the reason is kept as written, and a change without one is refused."""
     locked = _locked(risk, None)
     before = audit_values(locked)
     values = {
@@ -251,9 +328,8 @@ def risk_rerate(
         "target_likelihood": target_likelihood,
         "target_impact": target_impact,
     }
-    if _rerate_locked(
-        locked, by=by, reason=reason, values=values, incident_id=incident_id, now=now or timezone.now()
-    ):
+    origin = Origin(source=source, incident_id=incident_id)
+    if _rerate_locked(locked, by=by, reason=reason, values=values, origin=origin, now=now or timezone.now()):
         locked.version += 1
         locked.save()
         audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
@@ -268,11 +344,14 @@ def risk_update(
     changes: dict,
     expected_version: int | None = None,
     reason: str = "",
+    change_source: str = ChangeSource.OTHER,
+    import_job: ImportJob | None = None,
     now: dt.datetime | None = None,
 ) -> Risk:
     """Changes a risk's description, owner, ratings, review date or status in one recorded step.
 
     `expected_version` is the version the writer saw; a stale one raises Conflict and writes nothing.
+    A change of ratings needs `reason`; a review date being set must make sense (risks.checks).
     """
     now = now or timezone.now()
     locked = _locked(risk, expected_version)
@@ -282,17 +361,22 @@ def risk_update(
         raise InvalidTransition(
             _("A risk cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": status}
         )
+    new_review = changes.get("next_review_at")
+    if new_review and new_review != locked.next_review_at:
+        check_moment("next_review_at", new_review, now=now)
+    old_interval = locked.review_interval_days
     locked.status = status
     for field in DESCRIPTIVE_FIELDS:
         if field in changes:
             setattr(locked, field, changes[field])
     ratings = {field: changes[field] for field in RATING_FIELDS if field in changes}
-    _rerate_locked(locked, by=by, reason=reason, values=ratings, incident_id=None, now=now)
-    if changes.get("next_review_at"):
-        locked.next_review_at = changes["next_review_at"]
-    elif "review_interval_days" in changes:
+    origin = Origin(source=change_source, import_job=import_job)
+    _rerate_locked(locked, by=by, reason=reason, values=ratings, origin=origin, now=now)
+    if new_review:
+        locked.next_review_at = new_review
+    elif "review_interval_days" in changes and changes["review_interval_days"] != old_interval:
         locked.next_review_at = review_due(locked, locked.matrix, now)
-    locked.full_clean(exclude=["number", "matrix"])
+    locked.full_clean(exclude=["number", *RELATED])
     locked.version += 1
     locked.save()
     audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
@@ -323,7 +407,13 @@ def risk_rescore(*, risk: Risk, by, reason: str, now: dt.datetime | None = None)
     before, audited_before = snapshot(locked), audit_values(locked)
     apply_ratings(locked, matrix)
     ScoreChange.objects.create(
-        risk=locked, at=now or timezone.now(), by=by, reason=reason, before=before, after=snapshot(locked)
+        risk=locked,
+        at=now or timezone.now(),
+        by=by,
+        reason=reason,
+        source=ChangeSource.RESCORE,
+        before=before,
+        after=snapshot(locked),
     )
     locked.version += 1
     locked.save()
@@ -334,6 +424,26 @@ def risk_rescore(*, risk: Risk, by, reason: str, now: dt.datetime | None = None)
 # Reviews and treatment actions ----------------------------------------------------------------
 
 
+def _review_errors(
+    *, outcome: str, looked_at: list[str], notes: str, next_review_at, now: dt.datetime
+) -> dict[str, list[str]]:
+    errors = {}
+    if outcome not in ReviewOutcome.values:
+        errors["outcome"] = [_("Choose the outcome of the review.")]
+    if not looked_at:
+        errors["looked_at"] = [_("Say what the review looked at.")]
+    elif unknown := sorted(set(looked_at) - set(LookedAt.values)):
+        errors["looked_at"] = [_("Unknown: %(keys)s.") % {"keys": ", ".join(map(str, unknown))}]
+    if not notes.strip():
+        errors["notes"] = [
+            _("Say why nothing changes.")
+            if outcome == ReviewOutcome.UNCHANGED
+            else _("Write what the review found.")
+        ]
+    errors.update(moment_errors("next_review_at", next_review_at, now=now))
+    return errors
+
+
 @transaction.atomic
 def risk_review(
     *,
@@ -341,36 +451,84 @@ def risk_review(
     by,
     outcome: str,
     notes: str = "",
+    looked_at: list[str] | None = None,
+    ratings: dict | None = None,
     next_review_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> RiskReview:
-    """Records a review and sets the next one: given, or the interval of the risk's level from now."""
+    """Records a periodic review: who, what they looked at, their note, the outcome, and any new
+    ratings (in the history with the note as their reason and this review as their source).
+
+    An empty review, "no change" without a note, "ratings changed" that changes none and "no
+    change" that changes some are refused with field errors, and nothing moves (not even the next
+    review date). The next review is the one given, or the interval of the risk's level from now.
+    "Escalated" tells the executives and the risk's owner.
+    """
     now = now or timezone.now()
+    looked_at = list(dict.fromkeys(looked_at or []))
+    notes = (notes or "").strip()
+    errors = _review_errors(
+        outcome=outcome, looked_at=looked_at, notes=notes, next_review_at=next_review_at, now=now
+    )
+    if errors:
+        raise ValidationError(errors)
     locked = _locked(risk, None)
-    if next_review_at is not None and next_review_at <= now:
-        raise ValidationError({"next_review_at": [_("The next review must be in the future.")]})
     before = audit_values(locked)
-    locked.next_review_at = next_review_at or review_due(locked, locked.matrix, now)
-    review = RiskReview(
+    review = RiskReview.objects.create(
         risk=locked,
         reviewed_at=now,
         reviewed_by=by,
         outcome=outcome,
+        looked_at=looked_at,
         notes=notes,
-        next_review_at=locked.next_review_at,
+        next_review_at=now,  # set below, once the ratings are known
     )
-    review.full_clean(exclude=["risk", "reviewed_by"])
-    review.save()
+    origin = Origin(source=ChangeSource.RISK_REVIEW, review=review)
+    changed = _rerate_locked(locked, by=by, reason=notes, values=ratings or {}, origin=origin, now=now)
+    if outcome == ReviewOutcome.RERATED and not changed:
+        raise ValidationError({"outcome": [_("Give the new ratings, or choose another outcome.")]})
+    if outcome == ReviewOutcome.UNCHANGED and changed:
+        raise ValidationError({"outcome": [_("The ratings change: choose “Ratings changed”.")]})
+    locked.next_review_at = next_review_at or review_due(locked, locked.matrix, now)
+    review.next_review_at = locked.next_review_at
+    review.save(update_fields=["next_review_at"])
     locked.version += 1
-    locked.save(update_fields=["next_review_at", "version", "updated_at"])
+    locked.save()
     audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
+    if outcome == ReviewOutcome.ESCALATED:
+        _tell_escalated(locked, review)
     return review
 
 
+def _tell_escalated(risk: Risk, review: RiskReview) -> None:
+    """Each recipient reads it in their own language (the texts are translated when told)."""
+    reviewer = review.reviewed_by or gettext_lazy("someone")
+    notify(
+        recipients=[*executives_active(), risk.owner],
+        kind="risk.escalated",
+        title=format_lazy(gettext_lazy("Risk escalated: {ref} {title}"), ref=risk.ref, title=risk.title),
+        body=format_lazy(
+            gettext_lazy("{reviewer} escalated it in a review: {notes}"),
+            reviewer=reviewer,
+            notes=review.notes,
+        ),
+        url=reverse("risk-detail", args=[risk.pk]),
+    )
+
+
 @transaction.atomic
-def action_create(*, risk: Risk, by, title: str, owner, due_at: dt.datetime) -> TreatmentAction:
+def action_create(
+    *, risk: Risk, by, title: str, owner, due_at: dt.datetime, now: dt.datetime | None = None
+) -> TreatmentAction:
+    """A treatment action; its due time must be to come, and within risks.checks.MAX_YEARS_AHEAD."""
     action = TreatmentAction(risk=risk, title=title, owner=owner, due_at=due_at)
-    action.full_clean(exclude=["risk", "owner"])
+    errors = moment_errors("due_at", due_at, now=now or timezone.now())
+    try:
+        action.full_clean(exclude=["risk", "owner"])
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
     action.save()
     audit_record(action, by=by, action=AuditAction.CREATED)
     return action

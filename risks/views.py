@@ -17,7 +17,7 @@ from risks import importing, selectors, services
 from risks.api import IMPORT_INLINE_LIMIT, export_response
 from risks.filters import RegisterFilterForm
 from risks.forms import ActionForm, ActionStatusForm, ImportForm, ReviewForm, RiskForm
-from risks.models import ImportJob, Risk, TreatmentAction
+from risks.models import ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.selectors import RegisterFilters
 from risks.tasks import run_import
 
@@ -61,23 +61,37 @@ def export(request, kind: str):
     return export_response(selectors.risk_list(filters=form.register_filters()).order_by("number"), kind)
 
 
-@login_required
-def risk_detail(request, pk: int):
-    risk = get_object_or_404(Risk.objects.select_related("category", "owner", "matrix", "playbook"), pk=pk)
+def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: int = 200):
+    incidents = list(risk.incidents.order_by("-declared_at"))
+    titles = {incident.pk: incident.title for incident in incidents}
+    history = list(selectors.risk_history(risk=risk)[:100])
+    for change in history:
+        change.incident_title = titles.get(change.incident_id, "")
     return render(
         request,
         "risks/detail.html",
         {
             "risk": risk,
-            "history": selectors.risk_history(risk=risk)[:100],
+            "history": history,
             "reviews": risk.reviews.select_related("reviewed_by")[:50],
             "actions": risk.actions.select_related("owner"),
-            "review_form": ReviewForm(),
-            "action_form": ActionForm(initial={"owner": risk.owner_id}),
+            "incidents": incidents,
+            "review_form": review_form or ReviewForm(risk=risk),
+            "action_form": action_form or ActionForm(initial={"owner": risk.owner_id}),
             "now": timezone.now(),
             "active_matrix": selectors.matrix_active(),
         },
+        status=status,
     )
+
+
+def _risk(pk: int) -> Risk:
+    return get_object_or_404(Risk.objects.select_related("category", "owner", "matrix", "playbook"), pk=pk)
+
+
+@login_required
+def risk_detail(request, pk: int):
+    return _detail(request, _risk(pk))
 
 
 def _save_risk(request, form: RiskForm, risk: Risk | None):
@@ -88,8 +102,15 @@ def _save_risk(request, form: RiskForm, risk: Risk | None):
     try:
         if risk is None:
             return services.risk_create(by=request.user, reason=reason, **data)
+        if data["next_review_at"] == risk.next_review_at.replace(second=0, microsecond=0):
+            data.pop("next_review_at")  # shown to the minute and left as it was
         return services.risk_update(
-            risk=risk, by=request.user, changes=data, expected_version=version, reason=reason
+            risk=risk,
+            by=request.user,
+            changes=data,
+            expected_version=version,
+            reason=reason,
+            change_source=ChangeSource.PAGE,
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -114,7 +135,7 @@ def risk_edit(request, pk: int):
     _writer(request)
     risk = get_object_or_404(Risk.objects.select_related("matrix"), pk=pk)
     initial = RiskForm.initial_for(risk)
-    form = RiskForm(request.POST or None, matrix=risk.matrix, initial=initial)
+    form = RiskForm(request.POST or None, matrix=risk.matrix, rated=risk.rated, initial=initial)
     current = None
     if request.method == "POST" and form.is_valid():
         if saved := _save_risk(request, form, risk):
@@ -132,35 +153,47 @@ def risk_edit(request, pk: int):
     )
 
 
+def _post_to_risk(request, pk: int, *, form_class, write, done: str, slot: str):
+    """A form posted from a risk's page: the service writes, or the page comes back (400) with
+    the refusal next to each field it names."""
+    _writer(request)
+    risk = _risk(pk)
+    form = form_class(request.POST, risk=risk)
+    if form.is_valid():
+        try:
+            write(risk, form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("risk-detail", pk=pk)
+    return _detail(request, risk, status=400, **{slot: form})
+
+
 @login_required
 @require_POST
 def risk_review(request, pk: int):
-    _writer(request)
-    risk = get_object_or_404(Risk, pk=pk)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.risk_review(risk=risk, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The review is recorded."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, _("The review was not recorded: check the outcome and the date."))
-    return redirect("risk-detail", pk=pk)
+    return _post_to_risk(
+        request,
+        pk,
+        form_class=ReviewForm,
+        write=lambda risk, form: services.risk_review(risk=risk, by=request.user, **form.service_arguments()),
+        done=_("The review is recorded."),
+        slot="review_form",
+    )
 
 
 @login_required
 @require_POST
 def action_create(request, pk: int):
-    _writer(request)
-    risk = get_object_or_404(Risk, pk=pk)
-    form = ActionForm(request.POST)
-    if form.is_valid():
-        services.action_create(risk=risk, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The treatment action is added."))
-    else:
-        messages.error(request, _("The action was not added: it needs a title, an owner and a due time."))
-    return redirect("risk-detail", pk=pk)
+    return _post_to_risk(
+        request,
+        pk,
+        form_class=ActionForm,
+        write=lambda risk, form: services.action_create(risk=risk, by=request.user, **form.cleaned_data),
+        done=_("The treatment action is added."),
+        slot="action_form",
+    )
 
 
 @login_required
@@ -181,7 +214,8 @@ def action_status(request, pk: int):
 def heatmap(request):
     rating = "residual" if request.GET.get("rating") == "residual" else "inherent"
     matrix = selectors.matrix_active()
-    counts = selectors.heatmap(rating=rating)
+    counted = selectors.heatmap(rating=rating)
+    counts, not_rated = counted.cells, counted.not_rated
     rows = [
         {
             "likelihood": likelihood,
@@ -199,7 +233,14 @@ def heatmap(request):
     return render(
         request,
         "risks/heatmap.html",
-        {"rows": rows, "matrix": matrix, "rating": rating, "total": sum(counts.values())},
+        {
+            "rows": rows,
+            "matrix": matrix,
+            "rating": rating,
+            "total": sum(counts.values()),
+            "not_rated": not_rated,
+            "not_rated_filter": selectors.NOT_RATED,
+        },
     )
 
 

@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.live",
     "tests.fixtures.browser",
     "tests.fixtures.chat",
+    "tests.fixtures.world",
 ]
 
 

@@ -195,3 +195,36 @@ def elsewhere(function, *args, **kwargs):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(run).result()
+
+
+def every_page(world) -> list[str]:
+    """Every page of the site, with the ids of the security matrix's world (tests/security/conftest.py)."""
+    return [
+        "/",
+        "/dashboard/",
+        f"/teams/{world['team']}/now/",
+        "/teams/",
+        "/risks/",
+        "/risks/new/",
+        "/risks/heatmap/",
+        "/risks/import/",
+        f"/risks/import/{world['import']}/",
+        f"/risks/{world['risk']}/",
+        f"/risks/{world['risk']}/edit/",
+        "/playbooks/",
+        "/playbooks/new/",
+        f"/playbooks/{world['playbook']}/",
+        f"/playbooks/{world['playbook']}/edit/",
+        f"/playbooks/{world['playbook']}/preview/",
+        "/incidents/",
+        "/incidents/declare/",
+        "/incidents/mine/",
+        f"/incidents/{world['incident']}/",
+        f"/incidents/{world['resolved']}/review/",
+        "/kris/",
+        f"/kris/{world['kri']}/",
+        "/notifications/",
+        "/analytics/",
+        "/api/docs/",
+        "/admin/login/",
+    ]

@@ -11,6 +11,7 @@ from core.errors import InvalidTransition
 from incidents.services import incident_lock
 from reviews.models import RatingDecision, ReviewStatus, RiskRating
 from reviews.services.lifecycle import rating_values
+from risks.models import ChangeSource
 from risks.services import risk_rerate
 
 
@@ -40,7 +41,13 @@ def drill_proposal_apply(
     if rating.applied_at is not None:
         raise InvalidTransition(_("This proposal has already been applied."))
     risk_rerate(
-        risk=rating.risk, by=by, reason=reason, incident_id=incident.pk, now=now, **rating_values(rating)
+        risk=rating.risk,
+        by=by,
+        reason=reason,
+        incident_id=incident.pk,
+        source=ChangeSource.INCIDENT_REVIEW,
+        now=now,
+        **rating_values(rating),
     )
     rating.applied_at, rating.applied_by, rating.applied_reason = now, by, reason
     rating.save(update_fields=["applied_at", "applied_by", "applied_reason"])

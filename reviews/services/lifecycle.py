@@ -13,6 +13,7 @@ from incidents.models import Incident
 from incidents.services import timeline_append
 from reviews.models import MAX_WHYS, PinnedEntry, RatingDecision, Review, ReviewStatus, RiskRating
 from reviews.services.locking import lock_open_review
+from risks.models import ChangeSource
 from risks.scoring import check_ratings
 from risks.services import risk_rerate
 
@@ -107,18 +108,16 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
     incident, review = lock_open_review(incident_id)
     ratings = list(review.ratings.select_related("risk"))
     _check_whole(review, ratings)
-    reason = _("Post-incident review of incident #%(id)s: %(title)s") % {
-        "id": incident.pk,
-        "title": incident.title,
-    }
     rerate = [r for r in ratings if r.decision == RatingDecision.RERATE]
     # A drill never touches the register: what it would re-rate stays a proposal (drill_proposal_apply).
     for rating in [] if incident.drill else rerate:
+        # The reason as written; the register links the change to this incident's review.
         risk_rerate(
             risk=rating.risk,
             by=by,
-            reason=reason,
+            reason=rating.note,
             incident_id=incident.pk,
+            source=ChangeSource.INCIDENT_REVIEW,
             now=now,
             **rating_values(rating),
         )
@@ -161,6 +160,11 @@ def _check_whole(review: Review, ratings: list[RiskRating]) -> None:
     if empty:
         errors.setdefault("ratings", []).append(
             _("Give the new ratings of %(refs)s.") % {"refs": ", ".join(empty)}
+        )
+    unexplained = [r.risk.ref for r in ratings if r.decision == RatingDecision.RERATE and not r.note.strip()]
+    if unexplained:
+        errors.setdefault("ratings", []).append(
+            _("Say why the ratings of %(refs)s change.") % {"refs": ", ".join(unexplained)}
         )
     if errors:
         raise ValidationError(errors)

@@ -11,9 +11,10 @@
 
   function showStatus(state) {
     if (!indicator) return;
+    var words = indicator.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)];
     indicator.dataset.state = state;
-    indicator.querySelector(".label").textContent =
-      indicator.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)];
+    indicator.querySelector(".label").textContent = words;
+    indicator.title = words;
   }
 
   var scheduled = null;

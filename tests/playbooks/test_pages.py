@@ -103,3 +103,47 @@ def test_page_url_names_are_the_pages_not_the_api():
         "/playbooks/",
         "/playbooks/7/",
     )
+
+
+def test_the_preview_draws_the_plan_as_a_gantt_in_plan_time(client, library):
+    client.force_login(User.objects.get(username="pr.lead"))  # Chinese, Asia/Shanghai
+    playbook = library["supply-chain"]
+    response = client.get(f"/playbooks/{playbook.pk}/preview/?declared_at=2026-05-04T08:00&clock_rate=60")
+    chart = response.context["chart"]
+    tiers = [row for row in chart.rows if row.kind == "tier"]
+    steps = [row for row in chart.rows if row.kind != "tier"]
+    assert [row.label.split(" ·")[0] for row in tiers] == ["T1", "T2", "T3"]
+    assert len(steps) == playbook.steps.count()
+    assert tiers[0].spans[0].x == 0 and tiers[2].spans[0].open_end  # T3 runs until resolved
+    for row in steps:  # each step: one window, three escalations after it falls due, in order
+        [window] = row.spans
+        assert [mark.kind for mark in row.marks] == ["escalation-1", "escalation-2", "escalation-3"]
+        assert window.x + window.width == pytest.approx(row.marks[0].x, abs=0.4)  # due, then escalation 1
+        assert row.marks[0].x < row.marks[1].x < row.marks[2].x
+    assert [tick.label for tick in chart.ticks[:3]] == [
+        "+0 天",
+        "+2 天",
+        "+4 天",
+    ]  # plan time, not 60× faster
+    page = response.content.decode()
+    assert page.count('class="gantt-row"') == len(steps) and "一级升级（R 与 A）" in page
+
+
+def test_a_gantt_places_spans_and_marks_on_one_axis():
+    import datetime as dt
+
+    from core.gantt import Mark, Row, Span, gantt
+
+    start = dt.datetime(2026, 5, 4, 8, tzinfo=dt.UTC)
+    hour = dt.timedelta(hours=1)
+    chart = gantt(
+        rows=[
+            Row("a", spans=[Span(start, start + 2 * hour, "work")], marks=[Mark(start + 4 * hour, "late")])
+        ],
+        start=start,
+        tick_label=lambda offset, step: f"+{offset / step:g}",
+    )
+    [row] = chart.rows
+    assert row.spans[0].x == 0 and row.marks[0].x == pytest.approx(100 / 1.06, abs=0.01)
+    assert row.spans[0].width == pytest.approx(row.marks[0].x / 2, abs=0.01)
+    assert [tick.label for tick in chart.ticks] == ["+0", "+1", "+2", "+3", "+4"]

@@ -68,14 +68,21 @@ def test_completing_requires_summary_root_cause_and_a_decision_per_risk(api, cas
     assert not resolved.timeline.filter(type="review.completed").exists()
 
 
-def test_re_rating_writes_risk_history_with_the_incident_as_reason(api, cast, resolved, risk):
+def test_re_rating_writes_risk_history_with_the_reason_as_written_and_the_incident(api, cast, resolved, risk):
+    note = "The plant fire showed one supplier is not enough · 工厂火灾表明单一供应商不够"
     response = complete_review(
-        api.as_user(cast["officer"]), resolved, risk, decision="rerate", likelihood=5, residual_likelihood=4
+        api.as_user(cast["officer"]),
+        resolved,
+        risk,
+        decision="rerate",
+        likelihood=5,
+        residual_likelihood=4,
+        note=note,
     )
     assert response.status_code == 200
     change = ScoreChange.objects.get(risk=risk, incident_id=resolved.pk)
     assert change.incident_id == resolved.pk and change.by == cast["officer"]
-    assert f"#{resolved.pk}" in change.reason and resolved.title in change.reason
+    assert (change.reason, change.source) == (note, "incident_review")
     assert change.after["likelihood"] == 5 and change.after["residual_likelihood"] == 4
     risk.refresh_from_db()
     assert risk.likelihood == 5
@@ -91,6 +98,13 @@ def test_a_rating_outside_the_matrix_is_a_400_and_nothing_changes(api, cast, res
     assert response.status_code == 400 and "ratings" in response.json()
     review = Review.objects.get(incident=resolved)
     assert review.summary == "" and review.ratings.get().decision == RatingDecision.UNDECIDED
+
+
+def test_rerate_without_a_reason_is_refused_at_completion(api, cast, resolved, risk):
+    client = api.as_user(cast["commander"])
+    response = complete_review(client, resolved, risk, decision="rerate", likelihood=5)
+    assert response.status_code == 400 and risk.ref in " ".join(response.json()["ratings"])
+    assert not ScoreChange.objects.filter(risk=risk, incident_id=resolved.pk).exists()
 
 
 def test_rerate_without_values_is_refused_at_completion(api, cast, resolved, risk):

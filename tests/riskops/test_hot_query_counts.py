@@ -17,7 +17,7 @@ from tests.factories import three_tier_spec
 pytestmark = pytest.mark.django_db
 
 ACKNOWLEDGE, COMPLETE = 14, 16  # the lock, the move, its timers cancelled, the timeline, the answer
-DASHBOARD = {"": 6, "live": 3}  # the page with the bell; its live part alone
+DASHBOARD = {"": 7, "live": 3}  # the page with the bell and the KRI strip; its live part alone
 
 
 def declare(cast, extra_steps: int = 0):  # noqa: F811 - the fixture's value

@@ -37,7 +37,7 @@ def test_language_switch_is_remembered_on_the_profile(client, responder):
     responder.refresh_from_db()
     assert responder.language == "zh-hans"
     page = client.get("/").content.decode()
-    assert "您的角色" in page and "响应人员" in page
+    assert "需要您处理的事项" in page and "您以响应人员身份登录" in page
 
 
 def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client, responder):
@@ -68,7 +68,7 @@ def test_times_are_shown_in_the_persons_time_zone(client, make_user):
 )
 def test_navigation_depends_on_the_role(client, make_user, role, shown, hidden):
     client.force_login(make_user(role))
-    nav = client.get("/").context["nav_items"]
+    nav = client.get("/incidents/").context["nav_items"]
     labels = [str(item["label"]) for item in nav]
     for label in shown:
         assert label in labels

@@ -3,7 +3,7 @@
 import pytest
 from django.db import OperationalError
 
-from riskops.views import server_error
+from riskops.problem_pages import server_error
 
 
 @pytest.mark.parametrize(

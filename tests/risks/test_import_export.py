@@ -215,3 +215,47 @@ def test_the_command_imports_with_a_progress_bar(tmp_path, register, capsys):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_risks", str(bad))
     assert "line 2, owner" in capsys.readouterr().err
+
+
+def test_an_import_writes_through_the_services_with_its_job_as_the_source(api, risk_officer, register):
+    """Audit with the importer, history linked to the job, a worse residual brings the review forward."""
+    from audit.models import AuditEntry
+
+    due_before = register.next_review_at
+    content = _csv(
+        [good_row(ref=register.ref, title=register.title, residual_likelihood="5", residual_impact="5")]
+    )
+    response = upload(api.as_user(risk_officer), content, "worse.csv")
+    assert response.status_code == 200, response.json()
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    register.refresh_from_db()
+    change = register.score_changes.first()
+    assert (change.source, change.import_job, change.by) == ("import", job, risk_officer)
+    assert register.residual_level == "critical" and register.next_review_at < due_before
+    entry = AuditEntry.objects.filter(object_type="risks.risk", object_id=str(register.pk)).order_by("-id")[0]
+    assert (entry.actor, entry.action) == (risk_officer, "updated")
+    assert api.get(f"/api/v1/risks/{register.pk}/history/").json()["results"][0]["import_job"] == job.pk
+
+
+def test_an_import_refuses_absurd_review_dates_by_line_and_writes_nothing(api, risk_officer, register):
+    content = _csv(
+        [good_row(next_review_at="1999-01-01T00:00:00Z"), good_row(next_review_at="2990-01-01T00:00:00Z")]
+    )
+    response = upload(api.as_user(risk_officer), content, "dates.csv", dry_run=True)
+    assert response.status_code == 400
+    assert [(error["line"], error["field"]) for error in response.json()["errors"]] == [
+        (2, "next_review_at"),
+        (3, "next_review_at"),
+    ]
+    assert Risk.objects.count() == 3
+
+
+def test_a_row_without_ratings_creates_a_risk_not_rated_and_exports_back_unchanged(
+    api, risk_officer, register
+):
+    content = _csv([good_row(likelihood="", impact="")])
+    assert upload(api.as_user(risk_officer), content, "unrated.csv").status_code == 200
+    risk = Risk.objects.get(title="DAU swings 15 %")
+    assert not risk.rated and risk.level == "" and risk.residual_level == ""
+    again = upload(api, export(api, risk_officer, "csv"), "again.csv").json()
+    assert (again["created_count"], again["updated_count"], again["unchanged_count"]) == (0, 0, 3)

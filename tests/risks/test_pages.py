@@ -118,7 +118,9 @@ def test_a_full_review_cycle_in_the_pages(client, risk_officer, make_risk):
     )
     action = TreatmentAction.objects.get()
     client.post(f"/risks/actions/{action.pk}/status/", {"status": "done"})
-    client.post(f"/risks/{risk.pk}/review/", {"outcome": "rerated", "notes": "Better now"})
+    client.post(
+        f"/risks/{risk.pk}/review/", {"outcome": "unchanged", "looked_at": ["actions"], "notes": "Better now"}
+    )
     page = client.get(f"/risks/{risk.pk}/").content.decode()
     assert RiskReview.objects.get().notes == "Better now" and "Better now" in page
     assert "Review overdue" not in page and "Done" in page

@@ -4,6 +4,7 @@ import pytest
 
 from people.models import Role
 from risks.models import Risk
+from tests.factories import NOW, H
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +43,13 @@ def endpoints(risk, owner):
         (
             "post",
             f"/api/v1/risks/{risk.id}/review/",
-            {"outcome": "unchanged"},
+            {"outcome": "unchanged", "looked_at": ["ratings"], "notes": "Controls hold"},
             {**WRITERS, Role.RISK_OFFICER: 201, Role.ADMIN: 201},
         ),
         (
             "post",
             f"/api/v1/risks/{risk.id}/actions/",
-            {"title": "Sign a backup supplier", "owner": owner.id, "due_at": "2026-04-01T09:00:00Z"},
+            {"title": "Backup supplier", "owner": owner.id, "due_at": (NOW + 30 * H).isoformat()},
             {**WRITERS, Role.RISK_OFFICER: 201, Role.ADMIN: 201},
         ),
         ("delete", f"/api/v1/risks/{risk.id}/", None, {**WRITERS, Role.RISK_OFFICER: 204, Role.ADMIN: 204}),

@@ -58,7 +58,9 @@ def test_a_full_review_cycle_and_a_bad_file(
     )
 
     # The review: recorded, the next one set from the level's interval, the overdue marker gone.
+    page.check("input[name=looked_at][value=actions]")
     page.select_option("#id_outcome", "rerated")
+    page.select_option("#id_residual_likelihood", "2")
     page.fill("#id_notes", "备用供应商已签约 · Backup supplier signed")
     page.click("form[action$='/review/'] button[type=submit]")
     page.wait_for_load_state()

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_a_review_sets_the_next_date_from_the_level(api, risk_officer, make_risk):
     risk = make_risk()  # residual 3 × 4: high, 90 days
     response = api.as_user(risk_officer).post(
-        f"/api/v1/risks/{risk.id}/review/", {"outcome": "unchanged", "notes": "Controls hold"}, format="json"
+        f"/api/v1/risks/{risk.id}/review/",
+        {"outcome": "unchanged", "looked_at": ["ratings", "actions"], "notes": "Controls hold"},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     review = RiskReview.objects.get()
@@ -30,17 +32,17 @@ def test_a_review_may_set_the_next_date_but_not_in_the_past(api, risk_officer, m
     risk = make_risk()
     client = api.as_user(risk_officer)
     url = f"/api/v1/risks/{risk.id}/review/"
+    looked = {"looked_at": ["ratings"], "notes": "Checked"}
     response = client.post(
-        url, {"outcome": "unchanged", "next_review_at": "2020-01-01T00:00:00Z"}, format="json"
+        url, {"outcome": "unchanged", "next_review_at": "2020-01-01T00:00:00Z", **looked}, format="json"
     )
     assert response.status_code == 400 and "next_review_at" in response.json()
-    response = client.post(url, {"outcome": "maybe"}, format="json")
+    response = client.post(url, {"outcome": "maybe", **looked}, format="json")
     assert response.status_code == 400 and "outcome" in response.json()
     assert not RiskReview.objects.exists()
     later = (NOW + dt.timedelta(days=7)).isoformat()
-    assert (
-        client.post(url, {"outcome": "escalated", "next_review_at": later}, format="json").status_code == 201
-    )
+    response = client.post(url, {"outcome": "escalated", "next_review_at": later, **looked}, format="json")
+    assert response.status_code == 201
     risk.refresh_from_db()
     assert risk.next_review_at == NOW + dt.timedelta(days=7)
 
@@ -54,7 +56,9 @@ def test_an_overdue_review_tells_the_owner_once_per_overdue_period(make_risk, ri
     [notice] = Notification.objects.filter(recipient=risk.owner)
     assert notice.kind == "risk.review_overdue" and risk.ref in notice.title
     # Reviewed, then overdue again: a new period, a new reminder.
-    services.risk_review(risk=risk, by=risk_officer, outcome="unchanged", now=later)
+    services.risk_review(
+        risk=risk, by=risk_officer, outcome="unchanged", looked_at=["ratings"], notes="Holds", now=later
+    )
     much_later = later + dt.timedelta(days=91)
     assert reminders.reviews_remind_overdue(now=much_later) == 1
     assert reminders.reviews_remind_overdue(now=much_later) == 0
@@ -86,6 +90,7 @@ def test_an_overdue_action_tells_its_owner_once(make_risk, make_user, risk_offic
         title="Qualify a second supplier",
         owner=doer,
         due_at=NOW + dt.timedelta(hours=1),
+        now=NOW,
     )
     assert reminders.actions_remind_overdue(now=NOW) == 0
     assert reminders.actions_remind_overdue(now=NOW + dt.timedelta(hours=2)) == 1
@@ -99,7 +104,9 @@ def test_a_claimed_reminder_is_not_sent_again(make_risk, risk_officer, make_user
     """The claim is a conditional UPDATE: a second worker that read the same row sends nothing."""
     risk = make_risk()
     doer = make_user(Role.RESPONDER)
-    action = services.action_create(risk=risk, by=risk_officer, title="x", owner=doer, due_at=NOW)
+    action = services.action_create(
+        risk=risk, by=risk_officer, title="x", owner=doer, due_at=NOW, now=NOW - dt.timedelta(days=1)
+    )
     type(action).objects.filter(pk=action.pk).update(notified_at=NOW)  # the other worker won
     assert reminders.actions_remind_overdue(now=NOW + dt.timedelta(hours=1)) == 0
     assert not Notification.objects.exists()
@@ -107,7 +114,9 @@ def test_a_claimed_reminder_is_not_sent_again(make_risk, risk_officer, make_user
 
 def test_done_actions_are_not_chased(make_risk, risk_officer):
     risk = make_risk()
-    action = services.action_create(risk=risk, by=risk_officer, title="x", owner=risk_officer, due_at=NOW)
+    action = services.action_create(
+        risk=risk, by=risk_officer, title="x", owner=risk_officer, due_at=NOW, now=NOW - dt.timedelta(days=1)
+    )
     services.action_set_status(action=action, by=risk_officer, status="done", now=NOW)
     assert reminders.actions_remind_overdue(now=NOW + dt.timedelta(days=1)) == 0
     with pytest.raises(InvalidTransition):
@@ -116,7 +125,9 @@ def test_done_actions_are_not_chased(make_risk, risk_officer):
 
 def test_action_status_over_the_api(api, risk_officer, make_risk):
     risk = make_risk()
-    action = services.action_create(risk=risk, by=risk_officer, title="x", owner=risk_officer, due_at=NOW)
+    action = services.action_create(
+        risk=risk, by=risk_officer, title="x", owner=risk_officer, due_at=NOW, now=NOW - dt.timedelta(days=1)
+    )
     client = api.as_user(risk_officer)
     response = client.patch(f"/api/v1/risk-actions/{action.id}/", {"status": "done"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "done"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import every_page
+
 pytestmark = pytest.mark.browser
 
 # Records violations from the page's own document, before any of its scripts run.
@@ -12,37 +14,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__violations.push(`${violatedDirective} ${blockedURI} ${sourceFile}:${lineNumber}`);
 });
 """
-
-
-def pages(world) -> list[str]:
-    return [
-        "/",
-        "/dashboard/",
-        f"/teams/{world['team']}/now/",
-        "/risks/",
-        "/risks/new/",
-        "/risks/heatmap/",
-        "/risks/import/",
-        f"/risks/import/{world['import']}/",
-        f"/risks/{world['risk']}/",
-        f"/risks/{world['risk']}/edit/",
-        "/playbooks/",
-        "/playbooks/new/",
-        f"/playbooks/{world['playbook']}/",
-        f"/playbooks/{world['playbook']}/edit/",
-        f"/playbooks/{world['playbook']}/preview/",
-        "/incidents/",
-        "/incidents/declare/",
-        "/incidents/mine/",
-        f"/incidents/{world['incident']}/",
-        f"/incidents/{world['resolved']}/review/",
-        "/kris/",
-        f"/kris/{world['kri']}/",
-        "/notifications/",
-        "/analytics/",
-        "/api/docs/",
-        "/admin/login/",
-    ]
 
 
 def test_no_page_violates_the_content_security_policy(world, browser, live_server, screenshot_dir):
@@ -59,7 +30,7 @@ def test_no_page_violates_the_content_security_policy(world, browser, live_serve
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{live_server.url}/")
     violations = {}
-    for path in pages(world):
+    for path in every_page(world):
         console.clear()
         response = page.goto(live_server.url + path, wait_until="networkidle")
         assert response.status < 400, path

@@ -87,7 +87,7 @@ def test_weak_passwords_are_refused_when_an_admin_creates_a_person(api, admin, p
 
 def test_pages_send_the_content_security_policy_and_safe_headers(make_user):
     browser = Client()
-    browser.force_login(make_user(Role.EXECUTIVE))
+    browser.force_login(make_user(Role.RESPONDER))
     response = browser.get("/")
     assert response.status_code == 200
     policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))

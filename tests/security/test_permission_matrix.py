@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from tests.factories import PASSWORD
 from tests.fixtures.database import built_once
-from tests.security.conftest import KINDS, build_world
+from tests.fixtures.world import KINDS, build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from riskops.routing import websocket_urlpatterns
-from tests.security.conftest import KINDS
+from tests.fixtures.world import KINDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from people.models import User
-from risks.importing import import_register
+from risks.importing import import_job_create, import_job_finish, import_register
 
 BAR_WIDTH = 40
 
@@ -25,9 +25,13 @@ class Command(BaseCommand):
         author = User.objects.filter(username=by).first() if by else None
         if by and author is None:
             raise CommandError(f"Unknown user: {by}")
+        content = file.read_bytes()
+        # A job records the import, so that the history of each risk it changes links to it.
+        job = import_job_create(content=content, filename=file.name, by=author, dry_run=dry_run)
         report = import_register(
-            content=file.read_bytes(), filename=file.name, by=author, dry_run=dry_run, progress=self.progress
+            content=content, filename=file.name, by=author, dry_run=dry_run, progress=self.progress, job=job
         )
+        import_job_finish(job_id=job.pk, report=report)
         sys.stderr.write("\n")
         for error in report.errors:
             self.stderr.write(f"line {error['line']}, {error['field']}: {error['message']}")

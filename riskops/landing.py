@@ -1,0 +1,117 @@
+"""Each role lands where its work is: the executive on the cockpit, a responder on what needs them,
+a risk officer on the register's attention list, an administrator on the system's health."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from incidents.page_queries import my_tasks
+from incidents.selectors import incidents_i_am_in, pending_timers
+from indicators.selectors import kris_not_green
+from notifications.selectors import deliveries_failed, notifications_for, unread_count
+from people.models import Role
+from riskops.health import system_health
+from risks.selectors import RegisterFilters, actions_overdue, risk_list
+
+# How many of each kind of item a landing page lists before "all N" links to the full list.
+SHOWN = 8
+FAILED_DELIVERIES_SINCE = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    when_down: str  # what people notice while it is down
+
+
+COMPONENTS = {
+    "database": Component(_("Database"), _("Nothing can be read or saved.")),
+    "redis": Component(
+        _("Redis (broker and live updates)"),
+        _("Timers wait and live pages stop updating until it answers."),
+    ),
+    "worker": Component(
+        _("Celery worker (timers, notifications)"), _("Timers do not fire and notifications are not sent.")
+    ),
+    "beat": Component(
+        _("Celery beat (schedules)"),
+        _("Scheduled checks (overdue reviews, missed readings, the timer sweep) do not run."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first few of a list, its full size, and where the whole list is."""
+
+    items: list
+    total: int
+    everything_url: str = ""
+
+    @classmethod
+    def of(cls, queryset, everything_url: str = "") -> "Shortlist":
+        items = list(queryset[:SHOWN])
+        total = len(items) if len(items) < SHOWN else queryset.count()
+        return cls(items, total, everything_url)
+
+
+def _what_needs_me(request, now: dt.datetime) -> dict:
+    tasks = list(my_tasks(user=request.user).select_related("tier"))
+    return {
+        "overdue_tasks": [task for task in tasks if task.due_at < now],
+        "upcoming_tasks": [task for task in tasks if task.due_at >= now],
+        "incidents": list(incidents_i_am_in(user=request.user)),
+        "notices": Shortlist.of(
+            notifications_for(user=request.user, unread=True), reverse("notification-inbox")
+        ),
+        "unread": unread_count(user=request.user),
+    }
+
+
+def _register_url(**query) -> str:
+    return f"{reverse('risk-list')}?{urlencode(query)}"
+
+
+def _attention_list(now: dt.datetime) -> dict:
+    overdue = risk_list(filters=RegisterFilters(review_overdue=True, ordering="next_review_at"), now=now)
+    above = risk_list(filters=RegisterFilters(above_appetite=True, ordering="-score"), now=now)
+    return {
+        "reviews_overdue": Shortlist.of(
+            overdue, _register_url(review_overdue="on", ordering="next_review_at")
+        ),
+        "above_appetite": Shortlist.of(above, _register_url(above_appetite="on", ordering="-score")),
+        "kris": Shortlist.of(kris_not_green(), reverse("kri-list")),
+        "actions_overdue": Shortlist.of(actions_overdue(now=now)),
+    }
+
+
+def _system_health(now: dt.datetime) -> dict:
+    states = system_health()
+    return {
+        "components": [(COMPONENTS[name], state) for name, state in states.items()],
+        "healthy": all(state == "ok" for state in states.values()),
+        "failed_deliveries": Shortlist.of(deliveries_failed(since=now - FAILED_DELIVERIES_SINCE)),
+        "timers": pending_timers(now=now),
+    }
+
+
+@login_required
+def home(request):
+    user = request.user
+    now = timezone.now()
+    if user.role == Role.EXECUTIVE and not user.is_admin:
+        return redirect("dashboard")
+    context = {"now": now, "work": _what_needs_me(request, now)}
+    if user.is_admin:
+        context["health"] = _system_health(now)
+        return render(request, "landing/administrator.html", context)
+    if user.role == Role.RISK_OFFICER:
+        context["attention"] = _attention_list(now)
+        return render(request, "landing/risk_officer.html", context)
+    return render(request, "landing/responder.html", context)
