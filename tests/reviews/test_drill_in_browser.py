@@ -66,6 +66,7 @@ def test_a_drill_run_to_its_review_leaves_the_register_unchanged_and_says_drill_
     page.select_option(f"{prefix}-decision", "rerate")
     page.select_option(f"{prefix}-likelihood", "5")
     page.select_option(f"{prefix}-impact", "5")
+    page.fill(f"{prefix}-note", "The backup pool was too thin.")
     page.click("#review-form button[name=complete]")
     proposed = "Proposed by drill" if language == "en" else "的建议"
     expect(page.locator(f"#proposal-{risk.pk}")).to_contain_text(proposed)

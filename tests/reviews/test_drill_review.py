@@ -36,7 +36,7 @@ def run_to_a_completed_review(api, cast, drill, risk, declared_at):
     fire_due(declared_at + 100 * H / 3600)
     incidents.incident_resolve(incident_id=drill.pk, by=cast["commander"], now=declared_at + 200 * H / 3600)
     client = api.as_user(cast["commander"])
-    rating = {"risk": risk.pk, "decision": "rerate", "likelihood": 5, "impact": 5}
+    rating = {"risk": risk.pk, "decision": "rerate", "likelihood": 5, "impact": 5, "note": "Too thin."}
     patch = client.patch(
         review_url(drill),
         {"summary": "Drill ran.", "root_cause": "Single supplier.", "ratings": [rating]},
@@ -59,7 +59,7 @@ def test_a_drill_run_to_its_review_leaves_every_risk_as_it_was(api, cast, drill,
 
 def test_a_real_incident_review_still_rerates(api, cast, resolved, risk):
     client = api.as_user(cast["commander"])
-    rating = {"risk": risk.pk, "decision": "rerate", "likelihood": 5, "impact": 5}
+    rating = {"risk": risk.pk, "decision": "rerate", "likelihood": 5, "impact": 5, "note": "Too thin."}
     client.patch(
         review_url(resolved), {"summary": "s", "root_cause": "r", "ratings": [rating]}, format="json"
     )
