@@ -95,7 +95,9 @@ def _red(*, kri: KRI, breach: Breach, value: float, by, now: dt.datetime) -> Non
     if kri.on_red == OnRed.REVIEW:
         _reviews_forward(kri=kri, risks=risks, due=now, by=by, now=now)
     elif kri.on_red == OnRed.OPEN_INCIDENT:
-        breach.incident, breach.note = _open_incident(kri=kri, risks=risks, value=value, by=by, now=now)
+        breach.incident, breach.note = _open_incident(
+            kri=kri, breach=breach, risks=risks, value=value, now=now
+        )
     breach.save(update_fields=["action", "incident", "note"])
     notify(
         recipients=[kri.owner, *(risk.owner for risk in risks)],
@@ -109,9 +111,11 @@ def _red(*, kri: KRI, breach: Breach, value: float, by, now: dt.datetime) -> Non
     )
 
 
-def _open_incident(*, kri: KRI, risks: list, value: float, by, now: dt.datetime):
-    """Declares an incident with the first linked risk's current published playbook; returns
-    (incident, note). A KRI that cannot open one still records its reading, with the reason."""
+def _open_incident(*, kri: KRI, breach: Breach, risks: list, value: float, now: dt.datetime):
+    """Declares an incident with the first linked risk's current published playbook, the system
+    acting on behalf of the KRI (not the person who posted the reading): its timeline names the
+    breach and the reading that crossed. Returns (incident, note). A KRI that cannot open one still
+    records its reading, with the reason."""
     for risk in risks:
         playbook = risk.playbook and playbook_current_published(lineage=risk.playbook.lineage)
         if not playbook:
@@ -130,7 +134,16 @@ def _open_incident(*, kri: KRI, risks: list, value: float, by, now: dt.datetime)
                     severity=SEVERITY_OF_LEVEL.get(risk.residual_level, 2),
                     playbook_id=playbook.pk,
                     commander=kri.commander or risk.owner,
-                    declared_by=by,
+                    declared_by=None,
+                    declared_for={
+                        "kri": kri.pk,
+                        "name": kri.name,
+                        "breach": breach.pk,
+                        "value": value,
+                        "unit": kri.unit,
+                        "red": kri.red,
+                        "measured_at": breach.red_at.isoformat(),
+                    },
                     risks=risks,
                     now=now,
                 )

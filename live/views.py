@@ -24,14 +24,20 @@ def dashboard(request):
     if not permissions.may_watch_dashboard(request.user):
         raise PermissionDenied
     incidents = list(selectors.live_incidents(now=timezone.now()))
+    # The headline figures are real incidents only; drills are counted apart, as their own figure.
+    real = [incident for incident in incidents if not incident.drill]
+    drills = [incident for incident in incidents if incident.drill]
     return _render(
         request,
         "live/dashboard.html",
         "live/dashboard_incidents.html",
         {
             "incidents": incidents,
-            "overdue_total": sum(incident.overdue_tasks for incident in incidents),
-            "escalation_total": sum(incident.executive_escalations for incident in incidents),
+            "real_total": len(real),
+            "overdue_total": sum(incident.overdue_tasks for incident in real),
+            "escalation_total": sum(incident.executive_escalations for incident in real),
+            "drill_total": len(drills),
+            "drill_overdue_total": sum(incident.overdue_tasks for incident in drills),
             "stream": "/ws/dashboard/",
         },
     )

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from notifications import selectors, services
+from notifications.models import DrillChoice
 
 
 class NotificationSerializer(serializers.Serializer):
@@ -64,6 +65,20 @@ class PreferenceSerializer(serializers.Serializer):
     webhook = serializers.BooleanField(required=False)
 
 
+class DrillPreferenceSerializer(serializers.Serializer):
+    drills = serializers.ChoiceField(
+        choices=DrillChoice.choices,
+        help_text="in_app: in-app and chat, for drills you take part in (the default); all: every "
+        "channel, e-mail included, whenever a drill tells you; none: never.",
+    )
+    label = serializers.CharField(read_only=True)
+
+
+def drill_preference_data(user) -> dict:
+    choice = selectors.drill_choice_for(user=user)
+    return {"drills": choice, "label": str(DrillChoice(choice).label)}
+
+
 class PreferenceViewSet(viewsets.ViewSet):
     """For each kind of notification, whether you also want it by e-mail and on your own webhooks.
 
@@ -80,6 +95,19 @@ class PreferenceViewSet(viewsets.ViewSet):
 
     def retrieve(self, request, kind=None):
         return Response(PreferenceSerializer(selectors.preference_for(user=request.user, kind=kind)).data)
+
+    @extend_schema(methods=["GET"], responses=DrillPreferenceSerializer)
+    @extend_schema(methods=["PATCH"], request=DrillPreferenceSerializer, responses=DrillPreferenceSerializer)
+    @action(detail=False, methods=["get", "patch"], url_path="drills")
+    def drills(self, request):
+        """How you hear about drills (`PATCH {"drills": "all"}`); real incidents follow the kinds above."""
+        if request.method == "PATCH":
+            form = DrillPreferenceSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            services.drill_preference_set(
+                user=request.user, by=request.user, choice=form.validated_data["drills"]
+            )
+        return Response(drill_preference_data(request.user))
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
     def partial_update(self, request, kind=None):

@@ -23,6 +23,11 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     # A plain integer: the incidents app does not have to exist for notifications to work.
     incident_id = models.PositiveBigIntegerField(_("incident"), null=True, blank=True)
+    # The task it is about, if any: its e-mail and chat copies carry a link to acknowledge it.
+    task_id = models.PositiveBigIntegerField(_("task"), null=True, blank=True)
+    # "SEV1"…"SEV4" or "DRILL": the e-mail subject's first word, in brackets.
+    tag = models.CharField(_("tag"), max_length=16, blank=True)
+    drill = models.BooleanField(_("drill"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -154,6 +159,10 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # An incident's overdue and escalation notices to one person (or one team channel) within one
+    # window go out as one message listing them all: the deliveries share a group, sent once due.
+    group_key = models.CharField(_("group"), max_length=120, blank=True, db_index=True)
+    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -187,3 +196,57 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}"
+
+
+class DrillChoice(models.TextChoices):
+    IN_APP = "in_app", _("In-app and chat, for drills I take part in")
+    ALL = "all", _("All channels, e-mail included, whenever a drill tells me")
+    NONE = "none", _("None")
+
+
+class DrillPreference(models.Model):
+    """How a person hears about drills. No row: in-app and chat, and only for drills they take part in
+    (named in their RACI, or commanding them)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="drill_preference",
+        verbose_name=_("person"),
+    )
+    choice = models.CharField(
+        _("drills"), max_length=8, choices=DrillChoice.choices, default=DrillChoice.IN_APP
+    )
+
+    class Meta:
+        verbose_name = _("drill notification preference")
+        verbose_name_plural = _("drill notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_choice_display()}"
+
+
+class ActionLink(models.Model):
+    """A signed, single-use, expiring link in an e-mail or chat message that acts as its person:
+    acknowledge a task, or open the incident's war room."""
+
+    class Action(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Acknowledge the task")
+        OPEN = "open", _("Open the war room")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    incident_id = models.PositiveBigIntegerField(_("incident"))
+    task_id = models.PositiveBigIntegerField(_("task"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action link")
+        verbose_name_plural = _("action links")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.action} · {self.incident_id}"

@@ -9,7 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from notifications.kinds import DEFAULT_EMAIL, DEFAULT_WEBHOOK, KINDS
-from notifications.models import Delivery, DeliveryState, Notification, Preference, WebhookEndpoint
+from notifications.models import (
+    Delivery,
+    DeliveryState,
+    DrillChoice,
+    DrillPreference,
+    Notification,
+    Preference,
+    WebhookEndpoint,
+)
 from people.models import Membership, User
 
 
@@ -118,6 +126,43 @@ class RouteBook:
             ):
                 webhooks.append((endpoint, endpoint.user_id))
         return Routes(email=email, webhooks=webhooks)
+
+
+def drill_choice_for(*, user: User) -> str:
+    return (
+        DrillPreference.objects.filter(user=user).values_list("choice", flat=True).first()
+        or DrillChoice.IN_APP
+    )
+
+
+class DrillBook:
+    """Who hears about a drill, and how: each person's drill preference, read once for many messages.
+
+    In-app and chat (no choice made): the people the drill names (its RACI and commander), not by
+    e-mail. All channels: whenever a drill tells them, e-mail included. None: never.
+    """
+
+    def __init__(self, *, people: Sequence[User]):
+        self.choices = dict(DrillPreference.objects.filter(user__in=people).values_list("user_id", "choice"))
+
+    def choice(self, person: User) -> str:
+        return self.choices.get(person.pk, DrillChoice.IN_APP)
+
+    def audience(self, message, people: list[User]) -> list[User]:
+        if not message.drill:
+            return people
+        return [
+            person
+            for person in people
+            if self.choice(person) == DrillChoice.ALL
+            or (self.choice(person) == DrillChoice.IN_APP and person.pk in message.participants)
+        ]
+
+    def email(self, message, person_ids: set[int]) -> set[int]:
+        """Of the people the preferences would e-mail, those a drill may e-mail (all for a real incident)."""
+        if not message.drill:
+            return person_ids
+        return {pk for pk in person_ids if self.choices.get(pk) == DrillChoice.ALL}
 
 
 def deliveries_failed(*, since) -> QuerySet[Delivery]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -18,8 +19,16 @@ from audit.recording import audit_record, audit_values
 from notifications import senders
 from notifications.bell import bell_ring_on_commit
 from notifications.kinds import KINDS
-from notifications.models import Channel, Delivery, DeliveryState, Notification, Preference
-from notifications.selectors import RouteBook, notification_get
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    DrillChoice,
+    DrillPreference,
+    Notification,
+    Preference,
+)
+from notifications.selectors import DrillBook, RouteBook, notification_get
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -47,6 +56,14 @@ class Message:
     body: Any = ""
     url: str = ""
     incident_id: int | None = None
+    task_id: int | None = None
+    # Who may act on that task: only their copies carry a link to acknowledge it (None: everyone).
+    actors: frozenset[int] | None = None
+    tag: str = ""  # "SEV1"…"SEV4" or "DRILL": the e-mail subject's first word
+    # A drill's message: marked DRILL in every channel, and told only as each person's drill
+    # preference says. `participants` are the ids of the people the drill names (RACI, commander).
+    drill: bool = False
+    participants: frozenset[int] = frozenset()
 
 
 def notify(
@@ -75,6 +92,13 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
     everyone = list({person.pk: person for people in audiences for person in people}.values())
     if not everyone:
         return []
+    drills = DrillBook(people=everyone if any(message.drill for message in messages) else [])
+    audiences = [
+        drills.audience(message, people) for message, people in zip(messages, audiences, strict=True)
+    ]
+    everyone = list({person.pk: person for people in audiences for person in people}.values())
+    if not everyone:
+        return []
     now = timezone.now()
     book = RouteBook(people=everyone, kinds={message.kind for message in messages})
     notifications, deliveries = [], []
@@ -83,38 +107,75 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
         notifications += told.values()
         routes = book.routes(people=people, kind=message.kind)
         deliveries += [
-            Delivery(notification=told[person_id], channel=Channel.EMAIL, created_at=now)
-            for person_id in routes.email
+            _delivery(message, told[person_id], Channel.EMAIL, None, now)
+            for person_id in drills.email(message, routes.email)
         ] + [
-            Delivery(notification=told[person_id], channel=Channel.WEBHOOK, endpoint=endpoint, created_at=now)
+            _delivery(message, told[person_id], Channel.WEBHOOK, endpoint, now)
             for endpoint, person_id in routes.webhooks
         ]
     Notification.objects.bulk_create(notifications)
     bell_ring_on_commit(user_ids=[person.pk for person in everyone])
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
-        delivery_ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=delivery_ids), robust=True)
+        at_once = [delivery.pk for delivery in deliveries if not delivery.group_key]
+        # One message per group, when its window ends; the group's other deliveries go with it.
+        grouped = {delivery.group_key: delivery for delivery in deliveries if delivery.group_key}
+        later = [(delivery.pk, delivery.send_after) for delivery in grouped.values()]
+        transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=at_once, later=later), robust=True)
     return notifications
 
 
+# The notices that come in bursts (a batch of timers, an incident's tasks falling due together).
+GROUPED_KINDS = {"task.overdue", "escalation"}
+
+
+def _delivery(
+    message: Message, notification: Notification, channel: str, endpoint, now: dt.datetime
+) -> Delivery:
+    """A delivery; an incident's overdue and escalation notices are grouped per person (or team
+    channel), incident and window, and sent when the window ends."""
+    delivery = Delivery(notification=notification, channel=channel, endpoint=endpoint, created_at=now)
+    if message.incident_id and message.kind in GROUPED_KINDS:
+        window = max(settings.NOTIFICATION_GROUP_SECONDS, 1)
+        start = int(now.timestamp()) // window * window
+        whom = (
+            f"team{endpoint.pk}" if endpoint is not None and endpoint.team_id else notification.recipient_id
+        )
+        delivery.group_key = f"{message.incident_id}:{whom}:{channel}:{getattr(endpoint, 'pk', '')}:{start}"
+        delivery.send_after = dt.datetime.fromtimestamp(start + window, tz=dt.UTC)
+    return delivery
+
+
 def _notification(message: Message, person: User, now: dt.datetime) -> Notification:
-    with translation.override(person.language):
+    """The person's copy, in their language and time zone; a drill's says DRILL in its title and body."""
+    with translation.override(person.language), timezone.override(person.timezone):
+        title, body = str(message.title), str(message.body)
+        if message.drill:
+            title = _("[DRILL] %(title)s") % {"title": title}
+            body = "\n\n".join(
+                part for part in (str(_("DRILL: an exercise, not a real incident.")), body) if part
+            )
         return Notification(
             recipient=person,
             kind=message.kind,
-            title=str(message.title)[:TITLE_LENGTH],
-            body=str(message.body),
+            title=title[:TITLE_LENGTH],
+            body=body,
             url=message.url,
             incident_id=message.incident_id,
+            task_id=message.task_id if message.actors is None or person.pk in message.actors else None,
+            tag="DRILL" if message.drill else message.tag,
+            drill=message.drill,
             created_at=now,
         )
 
 
-def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
-    """One task per delivery, so a slow or failing channel never holds up another."""
+def deliveries_enqueue(*, delivery_ids: list[int], later: Sequence[tuple[int, dt.datetime]] = ()) -> None:
+    """One task per delivery, so a slow or failing channel never holds up another; `later`: one per
+    group, sent when the group's window ends (at most a minute: never a long ETA)."""
     for delivery_id in delivery_ids:
         current_app.send_task("notifications.deliver", args=[delivery_id])
+    for delivery_id, send_after in later:
+        current_app.send_task("notifications.deliver", args=[delivery_id], eta=send_after)
 
 
 def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
@@ -127,40 +188,50 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
     claimable = Q(state=DeliveryState.PENDING) | Q(
         state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE
     )
-    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+    group_key, send_after = Delivery.objects.filter(pk=delivery_id).values_list(
+        "group_key", "send_after"
+    ).first() or ("", None)
+    if send_after is not None and send_after > now:
+        return DeliveryState.PENDING  # its window is still open: the group's message comes then
+    # A grouped delivery is claimed with every pending one of its group: one message for them all.
+    mine = Q(group_key=group_key) if group_key else Q(pk=delivery_id)
+    claimed = Delivery.objects.filter(claimable, mine).update(
         state=DeliveryState.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first() or ""
-    delivery = Delivery.objects.select_related("notification__recipient", "endpoint").get(pk=delivery_id)
-    try:
-        if delivery.channel == Channel.EMAIL:
-            senders.send_email(delivery.notification)
-        else:
-            senders.send_webhook(delivery.endpoint, delivery.notification)
-    except senders.SendError as error:
-        return _record_failure(delivery=delivery, error=str(error), claimed_at=now)
-    _record(
-        delivery=delivery, claimed_at=now, state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    batch = list(
+        Delivery.objects.select_related("notification__recipient", "endpoint")
+        .filter(mine, state=DeliveryState.SENDING, claimed_at=now)
+        .order_by("notification__created_at", "pk")
     )
+    first, notifications = batch[0], [delivery.notification for delivery in batch]
+    try:
+        if first.channel == Channel.EMAIL:
+            senders.send_email(notifications)
+        else:
+            senders.send_webhook(first.endpoint, notifications)
+    except senders.SendError as error:
+        return _record_failure(batch=batch, error=str(error), claimed_at=now)
+    _record(batch=batch, claimed_at=now, state=DeliveryState.SENT, sent_at=timezone.now(), last_error="")
     return DeliveryState.SENT
 
 
-def _record_failure(*, delivery: Delivery, error: str, claimed_at: dt.datetime) -> str:
-    final = delivery.attempts >= MAX_ATTEMPTS
+def _record_failure(*, batch: list[Delivery], error: str, claimed_at: dt.datetime) -> str:
+    final = batch[0].attempts >= MAX_ATTEMPTS
     state = DeliveryState.FAILED if final else DeliveryState.PENDING
-    _record(delivery=delivery, claimed_at=claimed_at, state=state, last_error=error)
-    logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, error)
+    _record(batch=batch, claimed_at=claimed_at, state=state, last_error=error)
+    logger.warning("delivery %s attempt %s failed: %s", batch[0].pk, batch[0].attempts, error)
     if not final:
         raise DeliveryFailed(error)
     return state
 
 
-def _record(*, delivery: Delivery, claimed_at: dt.datetime, **outcome) -> None:
+def _record(*, batch: list[Delivery], claimed_at: dt.datetime, **outcome) -> None:
     """Writes the outcome only while the claim is still ours."""
-    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING, claimed_at=claimed_at).update(
-        **outcome
-    )
+    Delivery.objects.filter(
+        pk__in=[delivery.pk for delivery in batch], state=DeliveryState.SENDING, claimed_at=claimed_at
+    ).update(**outcome)
 
 
 def deliveries_requeue_stalled(*, now: dt.datetime | None = None, older_than=CLAIM_LEASE) -> list[int]:
@@ -219,8 +290,28 @@ def preference_set(
 
 
 @transaction.atomic
-def preferences_set_all(*, user: User, by, email_kinds: set[str], webhook_kinds: set[str]) -> None:
-    """The whole preferences form at once: the kinds ticked for e-mail and for webhooks."""
+def drill_preference_set(*, user: User, by, choice: str) -> DrillPreference:
+    """How the person hears about drills: in-app and chat when they take part (the default), all
+    channels whenever a drill tells them, or none."""
+    if choice not in DrillChoice.values:
+        raise ValidationError({"drills": [_("Choose in-app, all channels or none.")]})
+    preference, created = DrillPreference.objects.select_for_update().get_or_create(user=user)
+    before = None if created else audit_values(preference)
+    preference.choice = choice
+    preference.save(update_fields=["choice"])
+    audit_record(
+        preference, by=by, action=AuditAction.CREATED if created else AuditAction.UPDATED, before=before
+    )
+    return preference
+
+
+@transaction.atomic
+def preferences_set_all(
+    *, user: User, by, email_kinds: set[str], webhook_kinds: set[str], drills: str | None = None
+) -> None:
+    """The whole preferences form at once: the kinds ticked for e-mail and for webhooks, and drills."""
+    if drills is not None:
+        drill_preference_set(user=user, by=by, choice=drills)
     for kind in KINDS:
         preference_set(user=user, by=by, kind=kind, email=kind in email_kinds, webhook=kind in webhook_kinds)
 

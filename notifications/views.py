@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications import selectors, services
+from notifications.kinds import KINDS
+from notifications.models import DrillChoice
 
 PAGE_SIZE = 30
 
@@ -17,6 +19,8 @@ def inbox(request):
     page = Paginator(selectors.notifications_for(user=request.user, unread=unread_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for notification in page:
+        notification.kind_label = KINDS.get(notification.kind, "")
     return render(
         request,
         "notifications/inbox.html",
@@ -25,6 +29,8 @@ def inbox(request):
             "unread_only": unread_only,
             "notification_unread_count": selectors.unread_count(user=request.user),
             "preferences": selectors.preferences_for(user=request.user),
+            "drill_choices": DrillChoice.choices,
+            "drill_choice": selectors.drill_choice_for(user=request.user),
         },
     )
 
@@ -57,5 +63,6 @@ def preferences(request):
         by=request.user,
         email_kinds={key.removeprefix("email:") for key in request.POST if key.startswith("email:")},
         webhook_kinds={key.removeprefix("webhook:") for key in request.POST if key.startswith("webhook:")},
+        drills=request.POST.get("drills") if request.POST.get("drills") in DrillChoice.values else None,
     )
     return redirect("notification-inbox")

@@ -11,6 +11,7 @@ from core.filtering import boolean_parameter
 from reviews import permissions, selectors, services
 from reviews.models import Review
 from reviews.serializers import (
+    ApplyProposalSerializer,
     FollowUpInputSerializer,
     FollowUpSerializer,
     ProposalInputSerializer,
@@ -74,6 +75,22 @@ class ReviewWaiveView(APIView):
         form = WaiverSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.review_waive(incident_id=incident_id, by=request.user, reason=form.validated_data["reason"])
+        return review_response(request, incident_id)
+
+
+class ApplyDrillProposalView(APIView):
+    """A risk officer applies one re-rating a completed drill's review proposed, with their reason."""
+
+    @extend_schema(request=ApplyProposalSerializer, responses=ReviewSerializer)
+    def post(self, request, incident_id: int, risk_id: int):
+        visible_review(request, incident_id)
+        if not permissions.may_apply_drill_proposal(request.user):
+            raise PermissionDenied("Only risk officers and administrators apply a drill's proposal.")
+        form = ApplyProposalSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.drill_proposal_apply(
+            incident_id=incident_id, risk_id=risk_id, by=request.user, reason=form.validated_data["reason"]
+        )
         return review_response(request, incident_id)
 
 

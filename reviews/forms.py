@@ -74,6 +74,10 @@ class RatingForm(forms.Form):
         return {"risk": self.rating.risk_id, **self.cleaned_data}
 
 
+class ApplyProposalForm(forms.Form):
+    reason = _text(_("Why this re-rating should change the register"))
+
+
 class ProposalForm(forms.Form):
     rationale = _text(_("Why the playbook should change"))
     playbook = forms.CharField(

@@ -75,6 +75,18 @@ class RiskRating(models.Model):
     residual_likelihood = models.PositiveSmallIntegerField(_("residual likelihood"), null=True, blank=True)
     residual_impact = models.PositiveSmallIntegerField(_("residual impact"), null=True, blank=True)
     note = LimitedTextField(_("note"), blank=True)
+    # A drill's review never re-rates: a re-rating it decides stays a proposal until a risk officer
+    # applies it, with a reason of their own.
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    applied_reason = LimitedTextField(_("reason for applying"), blank=True)
 
     class Meta:
         ordering = ["risk__number"]
@@ -82,6 +94,15 @@ class RiskRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk} · {self.get_decision_display()}"
+
+    @property
+    def is_drill_proposal(self) -> bool:
+        """A re-rating decided in a completed drill's review: what it would re-rate, not applied."""
+        return (
+            self.decision == RatingDecision.RERATE
+            and self.review.incident.drill
+            and self.review.status == ReviewStatus.COMPLETED
+        )
 
 
 class PlaybookProposal(models.Model):

@@ -1,6 +1,7 @@
 """Who may write a post-incident review, waive it, and update its follow-ups (who may read one:
 anyone who sees its incident)."""
 
+from core.permissions import may_write_register
 from incidents.models import Incident
 from people.models import Role
 
@@ -13,3 +14,8 @@ def may_write_review(user, incident: Incident) -> bool:
 def may_waive_review(user) -> bool:
     """Only administrators waive a review."""
     return user.is_admin
+
+
+def may_apply_drill_proposal(user) -> bool:
+    """A drill's proposed re-rating reaches the register only through a risk officer (or an admin)."""
+    return may_write_register(user)

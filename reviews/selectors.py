@@ -7,7 +7,15 @@ from django.db.models import Prefetch, QuerySet
 
 from incidents.models import Incident, TaskState, TimelineEntry
 from incidents.selectors import incidents_visible_to
-from reviews.models import FollowUpAction, FollowUpState, PinnedEntry, Review
+from reviews.models import (
+    FollowUpAction,
+    FollowUpState,
+    PinnedEntry,
+    RatingDecision,
+    Review,
+    ReviewStatus,
+    RiskRating,
+)
 
 
 def review_queryset() -> QuerySet[Review]:
@@ -65,3 +73,18 @@ def timeline_to_pin(*, incident: Incident) -> list[TimelineEntry]:
     for entry in entries:
         entry.task = tasks.get(entry.data.get("task"))
     return entries
+
+
+def drill_proposals_for(*, risk) -> list[RiskRating]:
+    """The re-ratings of this risk that completed drills' reviews proposed and nobody applied yet."""
+    return list(
+        RiskRating.objects.filter(
+            risk=risk,
+            decision=RatingDecision.RERATE,
+            applied_at__isnull=True,
+            review__status=ReviewStatus.COMPLETED,
+            review__incident__drill=True,
+        )
+        .select_related("review__incident")
+        .order_by("-review__completed_at")
+    )

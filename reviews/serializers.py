@@ -12,6 +12,7 @@ from risks.serializers import RATING
 class RiskRatingSerializer(serializers.ModelSerializer):
     ref = serializers.CharField(source="risk.ref", read_only=True)
     title = serializers.CharField(source="risk.title", read_only=True)
+    proposed_by_drill = serializers.SerializerMethodField()
 
     class Meta:
         model = RiskRating
@@ -25,7 +26,16 @@ class RiskRatingSerializer(serializers.ModelSerializer):
             "residual_likelihood",
             "residual_impact",
             "note",
+            "proposed_by_drill",
+            "applied_at",
+            "applied_by",
+            "applied_reason",
         ]
+
+    def get_proposed_by_drill(self, rating: RiskRating) -> int | None:
+        """The drill's incident id when this re-rating is only a drill's proposal (not applied unless
+        `applied_at` is set)."""
+        return rating.review.incident_id if rating.is_drill_proposal else None
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -122,6 +132,12 @@ class ReviewUpdateSerializer(serializers.Serializer):
         help_text="Timeline seqs.",
     )
     ratings = RatingInputSerializer(many=True, required=False)
+
+
+class ApplyProposalSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="Why the drill's proposal should change the register."
+    )
 
 
 class WaiverSerializer(serializers.Serializer):

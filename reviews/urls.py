@@ -16,6 +16,11 @@ urlpatterns = [
         name="api-review-waive",
     ),
     path(
+        "api/v1/incidents/<int:incident_id>/review/ratings/<int:risk_id>/apply/",
+        api.ApplyDrillProposalView.as_view(),
+        name="api-review-apply-drill-proposal",
+    ),
+    path(
         "api/v1/incidents/<int:incident_id>/review/proposals/",
         api.ProposalsView.as_view(),
         name="api-review-proposals",

@@ -6,6 +6,8 @@ change proposal, a follow-up action, a follow-up done, an administrator's waiver
 re-renders the page with each error next to its field (400); nothing is written.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,14 @@ from core.errors import Conflict, InvalidTransition
 from playbooks.exchange import playbook_export, spec_from_text
 from playbooks.validation import InvalidPlaybook
 from reviews import permissions, selectors, services
-from reviews.forms import FollowUpForm, ProposalForm, RatingForm, ReviewForm, WaiverForm
+from reviews.forms import (
+    ApplyProposalForm,
+    FollowUpForm,
+    ProposalForm,
+    RatingForm,
+    ReviewForm,
+    WaiverForm,
+)
 from reviews.models import Review, ReviewStatus
 
 
@@ -60,6 +69,8 @@ class _Page:
         self.proposal_form = ProposalForm(initial={"playbook": playbook_export(self.incident.playbook)})
         self.follow_up_form = FollowUpForm()
         self.waiver_form = WaiverForm()
+        self.may_apply = permissions.may_apply_drill_proposal(request.user)
+        self.apply_form: _ApplyForm | None = None
         self.review_errors: dict[str, list[str]] = {}
 
     @property
@@ -70,6 +81,7 @@ class _Page:
             self.proposal_form,
             self.follow_up_form,
             self.waiver_form,
+            *([self.apply_form.form] if self.apply_form else []),
         ]
         return bool(self.review_errors) or any(form.is_bound and form.errors for form in forms)
 
@@ -93,6 +105,9 @@ class _Page:
             "follow_up_form": self.follow_up_form,
             "waiver_form": self.waiver_form,
             "review_errors": self.review_errors,
+            "may_apply": self.may_apply,
+            "apply_form": self.apply_form,
+            "blank_apply_form": ApplyProposalForm(),
             "user_id": self.request.user.pk,
         }
 
@@ -211,7 +226,34 @@ def _waive(page: _Page) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _ApplyForm:
+    risk_id: int
+    form: ApplyProposalForm
+
+
+def _apply_proposal(page: _Page) -> bool:
+    """A risk officer applies one re-rating the drill's review proposed, with their own reason."""
+    page.check(page.may_apply)
+    rating = next(
+        (r for r in page.review.ratings.all() if str(r.risk_id) == page.request.POST.get("risk")), None
+    )
+    if rating is None:
+        raise Http404
+    page.apply_form = _ApplyForm(rating.risk_id, ApplyProposalForm(page.request.POST))
+    applied = _submitted(
+        page.apply_form.form,
+        lambda reason: services.drill_proposal_apply(
+            incident_id=page.incident.pk, risk_id=rating.risk_id, by=page.request.user, reason=reason
+        ),
+    )
+    if applied:
+        messages.success(page.request, _("Applied: the risk is re-rated, with your reason in its history."))
+    return applied
+
+
 ACTIONS = {
+    "apply_proposal": _apply_proposal,
     "propose": _propose,
     "add_follow_up": _add_follow_up,
     "follow_up_done": _follow_up_done,

@@ -265,7 +265,13 @@ READING_RETENTION_DAYS = int(os.environ.get("RISKOPS_READING_RETENTION_DAYS", "0
 # /metrics: with a token, its bearer only; without, only clients on this host not behind a proxy.
 METRICS_TOKEN = os.environ.get("RISKOPS_METRICS_TOKEN", "")
 # The address people reach the site at: links in e-mails and chat messages start with it.
-SITE_URL = os.environ.get("RISKOPS_SITE_URL", "")
+# Links in e-mails and chat messages start with it; unset, the address `make run` serves on.
+SITE_URL = os.environ.get("RISKOPS_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+# How long a link in an e-mail or chat message (acknowledge, open the war room) works.
+ACTION_LINK_HOURS = int(os.environ.get("RISKOPS_ACTION_LINK_HOURS", "24"))
+# An incident's overdue and escalation notices to one person within this many seconds go out by
+# e-mail and chat as one message listing them all.
+NOTIFICATION_GROUP_SECONDS = int(os.environ.get("RISKOPS_NOTIFICATION_GROUP_SECONDS", "60"))
 
 # Sign-in throttling (django-axes), for the login page and the token endpoint alike: after
 # 5 failed attempts for one username from one address, that pair is refused for 15 minutes.

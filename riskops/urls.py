@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("analytics.urls")),
     path("incidents/", include("incidents.urls")),
+    path("", include("incidents.link_urls")),
     path("kris/", include("indicators.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/", include(router.urls)),

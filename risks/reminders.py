@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import notify
+from notifications.wording import LocalTime
 from risks.models import ActionStatus, Risk, RiskStatus, TreatmentAction
 
 
@@ -36,7 +37,7 @@ def reviews_remind_overdue(*, now: dt.datetime | None = None) -> int:
                 kind="risk.review_overdue",
                 title=format_lazy(_("Review overdue: {ref} {title}"), ref=risk.ref, title=risk.title),
                 body=format_lazy(
-                    _("The review of this risk was due {due}."), due=risk.next_review_at.isoformat()
+                    _("The review of this risk was due {due}."), due=LocalTime(risk.next_review_at)
                 ),
                 url=reverse("risk-detail", args=[risk.pk]),
             )
@@ -61,7 +62,7 @@ def actions_remind_overdue(*, now: dt.datetime | None = None) -> int:
                     _("{ref} {risk}: the action was due {due}."),
                     ref=action.risk.ref,
                     risk=action.risk.title,
-                    due=action.due_at.isoformat(),
+                    due=LocalTime(action.due_at),
                 ),
                 url=reverse("risk-detail", args=[action.risk_id]),
             )

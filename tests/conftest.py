@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.indicators",
     "tests.fixtures.live",
     "tests.fixtures.browser",
+    "tests.fixtures.chat",
     "tests.fixtures.world",
 ]
 

@@ -56,9 +56,9 @@ def published_plan(spec: dict, by):
     return playbook_publish(playbook=playbook_create(spec=spec, created_by=by), by=by)
 
 
-def plant_fire(cast, playbook, at, risks=()):
+def plant_fire(cast, playbook, at, risks=(), **drill):
     """The cast's severity-1 incident, declared from `playbook` at `at`, commanded by "commander",
-    linked to `risks`."""
+    linked to `risks`; `drill=True, clock_rate=…` makes it a drill."""
     from incidents import services
 
     return services.incident_declare(
@@ -69,7 +69,34 @@ def plant_fire(cast, playbook, at, risks=()):
         declared_by=cast["officer"],
         risks=list(risks),
         now=at,
+        **drill,
     )
+
+
+def fire_due(now) -> list:
+    """What the workers do when the sweep's messages reach them, sweep after sweep: every timer due
+    by `now` fired; returns them in due order."""
+    from incidents import services
+    from incidents.models import Timer, TimerState
+
+    fired = []
+    while due := list(
+        Timer.objects.filter(state=TimerState.PENDING, due_at__lte=now).values_list("pk", flat=True)
+    ):
+        fired += services.timers_fire(timer_ids=due, now=now)
+    return list(Timer.objects.filter(pk__in=fired).order_by("due_at", "pk"))
+
+
+def send_deliveries(**lookup) -> None:
+    """What the workers do with the deliveries (those matching `lookup`) once grouping windows closed."""
+    from django.conf import settings
+
+    from notifications.models import Delivery
+    from notifications.services import delivery_send
+
+    later = timezone.now() + dt.timedelta(seconds=settings.NOTIFICATION_GROUP_SECONDS)
+    for delivery_id in Delivery.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True):
+        delivery_send(delivery_id=delivery_id, now=later)
 
 
 def three_tier_spec(cast, extra_steps_in_t1: int = 0) -> dict:

@@ -16,3 +16,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # groups get a prefix of their own (its Redis database is chosen in tests/embedded_services.py).
 if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-{worker}"  # noqa: F405
+
+# Escalation bursts are grouped over 2 s rather than a minute, so tests with workers do not wait.
+NOTIFICATION_GROUP_SECONDS = 2

@@ -20,6 +20,7 @@ from incidents.services.lifecycle import (
     incident_resolve,
     incident_stabilize,
 )
+from incidents.services.links import link_act
 from incidents.services.locking import incident_lock
 from incidents.services.task_actions import task_acknowledge, task_complete, task_reassign, task_skip
 from incidents.services.timeline import timeline_append
@@ -38,6 +39,7 @@ __all__ = [
     "incident_advance_tier",
     "incident_close",
     "incident_lock",
+    "link_act",
     "incident_post_update",
     "incident_reopen",
     "incident_resolve",

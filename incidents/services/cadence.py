@@ -16,7 +16,7 @@ from collections import defaultdict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents import happenings
+from incidents import happenings, telling
 from incidents.models import (
     Incident,
     IncidentRole,
@@ -120,6 +120,7 @@ def update_timers_fire(*, timers: list[Timer], incidents: dict[int, Incident], n
     level 2 tells the executives; each writes its timeline entry. A few queries per batch."""
     leads = communications_leads({timer.incident_id for timer in timers})
     directory = Directory()
+    participants = telling.Participants(directory)
     messages, entries = [], defaultdict(list)
     for timer in timers:
         incident = incidents[timer.incident_id]
@@ -132,8 +133,7 @@ def update_timers_fire(*, timers: list[Timer], incidents: dict[int, Incident], n
                 recipients=people,
                 kind=happening.notification,
                 title=format_lazy(TITLES[timer.level], incident=incident.title),
-                url=f"/incidents/{incident.pk}/",
-                incident_id=incident.pk,
+                **telling.incident_fields(incident=incident, participants=participants.of(incident)),
             )
         )
         entries[incident.pk].append(

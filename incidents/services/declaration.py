@@ -56,9 +56,12 @@ def incident_declare(
     risks=(),
     drill: bool = False,
     clock_rate: int = 1,
+    declared_for: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Incident:
-    """`risks` are the Risk rows that materialised, already checked to exist."""
+    """`risks` are the Risk rows that materialised, already checked to exist. `declared_by` None with
+    `declared_for`: the system declares it on behalf of what it names (a KRI's breach and the reading
+    that crossed), which its timeline entry records instead of a person."""
     now = now or timezone.now()
     check_declaration(title=title, severity=severity, drill=drill, clock_rate=clock_rate, commander=commander)
     try:
@@ -126,6 +129,7 @@ def incident_declare(
             "drill": drill,
             "clock_rate": clock_rate,
             "tier": first_tier.key,
+            **({"declared_for": declared_for} if declared_for else {}),
         },
     )
     update_timers_plan(incident=incident, since=now, now=now, first=True)

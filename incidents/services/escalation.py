@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents import happenings, recipients
+from incidents import happenings, recipients, telling
 from incidents.models import Incident, Task, TaskAssignment, TimelineEntry, Timer, TimerState
 from incidents.services.timeline import timeline_extend
 from incidents.transitions import LIVE_STATUSES
@@ -50,6 +50,8 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
     tasks = Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))
     tasks = tasks.in_bulk({timer.task_id for timer in timers})
     directory = recipients.Directory()
+    participants = telling.Participants(directory)
+    updates = telling.latest_updates(incidents)
     messages, escalated = [], {}
     entries = defaultdict(list)
     for timer in timers:
@@ -63,8 +65,12 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
                 recipients=people,
                 kind=happening.notification,
                 title=format_lazy(TITLES[timer.level], incident=incident.title, task=task.title),
-                url=f"/incidents/{incident.pk}/",
-                incident_id=incident.pk,
+                body=telling.escalation_body(
+                    incident=incident, task=task, now=now, latest_update=updates.get(incident.pk, "")
+                ),
+                **telling.incident_fields(
+                    incident=incident, task=task, participants=participants.of(incident), directory=directory
+                ),
             )
         )
         escalated[task.pk] = timer.level  # the highest level reached, since timers come in order

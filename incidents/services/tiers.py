@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from incidents import happenings, recipients
+from incidents import happenings, recipients, telling
 from incidents.models import Incident, Task, TaskState, Timer, TimerKind
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_create
@@ -64,8 +64,10 @@ def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: d
 
 def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
     """The tier's Informed hear that it started; its Responsible, that they have work now."""
-    url = f"/incidents/{incident.pk}/"
     directory = recipients.Directory()
+    fields = telling.incident_fields(
+        incident=incident, participants=telling.Participants(directory).of(incident)
+    )
     notify_all(
         [
             Message(
@@ -74,8 +76,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
                 title=format_lazy(
                     _("{incident}: {tier} has started"), incident=incident.title, tier=tier.name
                 ),
-                url=url,
-                incident_id=incident.pk,
+                **fields,
             ),
             Message(
                 recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
@@ -85,8 +86,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
                     incident=incident.title,
                     tier=tier.name,
                 ),
-                url=url,
-                incident_id=incident.pk,
+                **fields,
             ),
         ]
     )

@@ -1,5 +1,6 @@
 """Every change to a post-incident review goes through one of these functions."""
 
+from reviews.services.drill_proposals import drill_proposal_apply
 from reviews.services.follow_ups import follow_up_complete, follow_up_create, follow_ups_remind
 from reviews.services.lifecycle import (
     review_check_closable,
@@ -11,6 +12,7 @@ from reviews.services.lifecycle import (
 from reviews.services.proposals import proposal_create
 
 __all__ = [
+    "drill_proposal_apply",
     "follow_up_complete",
     "follow_up_create",
     "follow_ups_remind",

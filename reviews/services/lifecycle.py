@@ -108,18 +108,19 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
     incident, review = lock_open_review(incident_id)
     ratings = list(review.ratings.select_related("risk"))
     _check_whole(review, ratings)
-    for rating in ratings:
-        if rating.decision == RatingDecision.RERATE:
-            # The reason as written; the register links the change to this incident's review.
-            risk_rerate(
-                risk=rating.risk,
-                by=by,
-                reason=rating.note,
-                incident_id=incident.pk,
-                source=ChangeSource.INCIDENT_REVIEW,
-                now=now,
-                **{field: getattr(rating, field) for field in RATING_VALUES},
-            )
+    rerate = [r for r in ratings if r.decision == RatingDecision.RERATE]
+    # A drill never touches the register: what it would re-rate stays a proposal (drill_proposal_apply).
+    for rating in [] if incident.drill else rerate:
+        # The reason as written; the register links the change to this incident's review.
+        risk_rerate(
+            risk=rating.risk,
+            by=by,
+            reason=rating.note,
+            incident_id=incident.pk,
+            source=ChangeSource.INCIDENT_REVIEW,
+            now=now,
+            **rating_values(rating),
+        )
     review.status, review.completed_at, review.completed_by = ReviewStatus.COMPLETED, now, by
     review.save(update_fields=["status", "completed_at", "completed_by"])
     timeline_append(
@@ -127,9 +128,15 @@ def review_complete(*, incident_id: int, by, now: dt.datetime | None = None) -> 
         type=REVIEW_COMPLETED.timeline,
         at=now,
         actor=by,
-        data={"rerated": [r.risk_id for r in ratings if r.decision == RatingDecision.RERATE]},
+        data={"proposed": [r.risk_id for r in rerate]}
+        if incident.drill
+        else {"rerated": [r.risk_id for r in rerate]},
     )
     return review
+
+
+def rating_values(rating: RiskRating) -> dict:
+    return {field: getattr(rating, field) for field in RATING_VALUES}
 
 
 def _check_whole(review: Review, ratings: list[RiskRating]) -> None:

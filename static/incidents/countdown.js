@@ -1,5 +1,6 @@
 // Countdowns and elapsed times that tick in the browser, from ISO times in data- attributes.
-// [data-countdown="<iso>"]: "in 1h 02m" before, then "5m ago" (or "5m overdue" with data-past="overdue").
+// [data-countdown="<iso>"]: "in 1h 02m" before, then "5m ago" (or "5m overdue" with data-past="overdue"),
+// times data-scale (a drill's clock rate: what a person reads is plan time).
 // [data-elapsed-since="<iso>"]: time since then (until data-elapsed-until, if set), times data-scale.
 (function () {
   "use strict";
@@ -23,7 +24,7 @@
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
-      var left = (Date.parse(el.dataset.countdown) - now) / 1000;
+      var left = ((Date.parse(el.dataset.countdown) - now) / 1000) * (Number(el.dataset.scale) || 1);
       var past = left <= 0;
       el.textContent = past
         ? phrase(el.dataset.past === "overdue" ? words.overdue : words.ago, span(left))

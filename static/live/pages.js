@@ -51,11 +51,12 @@
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-elapsed-since]").forEach(function (el) {
-      el.textContent = duration(now - Date.parse(el.dataset.elapsedSince));
+      el.textContent = duration((now - Date.parse(el.dataset.elapsedSince)) * (Number(el.dataset.scale) || 1));
     });
     document.querySelectorAll("[data-countdown-to]").forEach(function (el) {
       var left = Date.parse(el.dataset.countdownTo) - now;
-      el.textContent = duration(left);
+      // A drill's clocks read in plan time (data-scale: its clock rate).
+      el.textContent = duration(left * (Number(el.dataset.scale) || 1));
       el.classList.toggle("passed", left < 0);
     });
   }

@@ -5,21 +5,11 @@ import pytest
 from incidents import services
 from incidents.models import TaskState, TimelineEntry, Timer, TimerKind, TimerState
 from notifications.models import Notification
-from tests.factories import H
+from tests.factories import H, fire_due
 
 # These tests are about tiers and task escalations: the status-update cadence is off
 # (tests/incidents/test_update_cadence.py has its own).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_update_cadence")]
-
-
-def fire_due(now) -> list[Timer]:
-    """What the workers do when the sweep's messages reach them, sweep after sweep."""
-    fired = []
-    while due := list(
-        Timer.objects.filter(state=TimerState.PENDING, due_at__lte=now).values_list("pk", flat=True)
-    ):
-        fired += services.timers_fire(timer_ids=due, now=now)
-    return list(Timer.objects.filter(pk__in=fired).order_by("due_at", "pk"))
 
 
 def told(incident, kind):

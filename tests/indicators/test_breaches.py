@@ -69,7 +69,20 @@ def test_red_opens_one_incident_per_breach_with_the_risks_published_playbook(mak
     incident = Incident.objects.get()
     assert first.breach.incident == incident
     assert incident.playbook == risk.playbook and incident.commander == risk.owner
-    assert list(incident.risks.all()) == [risk] and incident.declared_by == officer
+    assert list(incident.risks.all()) == [risk]
+    # declared by the system on behalf of the KRI, not by the person who posted the reading
+    assert incident.declared_by is None
+    declared = incident.timeline.get(type="incident.declared")
+    assert declared.actor is None
+    assert declared.data["declared_for"] == {
+        "kri": kri.pk,
+        "name": kri.name,
+        "breach": first.breach.pk,
+        "value": 95,
+        "unit": kri.unit,
+        "red": kri.red,
+        "measured_at": at(1).isoformat(),
+    }
     # red again, amber, red: the same breach, no new incident
     for week, value in [(2, 99), (3, 85), (4, 97)]:
         assert record(kri, value, at(week)).breach.incident == incident
@@ -112,3 +125,22 @@ def test_without_a_published_playbook_the_reading_is_kept_and_the_reason_noted(
     assert result.reading.band == "red" and result.breach.incident is None
     assert "no linked risk has a published playbook" in Breach.objects.get().note
     assert Incident.objects.count() == 0 and Reading.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", "declared the incident on behalf of the key risk indicator"),
+        ("zh-hans", "代表关键风险指标"),
+    ],
+)
+def test_the_war_room_timeline_names_the_kri_and_the_reading_not_a_person(
+    client, make_kri, record, officer, language, words
+):
+    kri = make_kri(on_red="open_incident")
+    record(kri, 95, at(1))
+    officer.language = language
+    officer.save()
+    client.force_login(officer)
+    page = client.get(f"/incidents/{Incident.objects.get().pk}/").content.decode()
+    assert words in page and kri.name in page and "95" in page

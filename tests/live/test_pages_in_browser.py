@@ -7,7 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents import services
-from notifications.services import notify
+from notifications.models import DrillChoice
+from notifications.services import drill_preference_set, notify
 from people.models import Role
 from tests.factories import elsewhere
 from tests.processes import wait_until
@@ -150,6 +151,8 @@ def test_an_executive_watches_a_whole_drill_live_in_their_language(
     workers fire the timers, the API takes the actions, the dashboard is never reloaded."""
     cast["ceo"].language = language
     cast["ceo"].save()
+    # By default a drill tells only its own people; this executive chose to hear about drills.
+    drill_preference_set(user=cast["ceo"], by=cast["ceo"], choice=DrillChoice.ALL)
     server = asgi_servers.start(redis_url=redis.url)
     officer = Script.of(server, cast["officer"])
     assert wait_until(lambda: officer.call("GET", "/healthz")[0] == 200, timeout=60, stack=workers)

@@ -5,6 +5,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ def test_e_mail_goes_out_through_djangos_mail_in_the_recipients_language(chinese
     [message] = mail.outbox
     assert message.to == ["zh@example.com"]
     assert message.subject == "有升级事项找到我"
-    assert message.body == "供应商 A 停工\n\n/incidents/3/"
+    assert message.body == f"供应商 A 停工\n\n{settings.SITE_URL}/incidents/3/"
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.last_error) == (DeliveryState.SENT, 1, "")
     assert delivery.sent_at is not None
@@ -39,21 +40,25 @@ def test_e_mail_goes_out_through_djangos_mail_in_the_recipients_language(chinese
 
 def test_a_json_webhook_posts_the_notification_to_the_endpoint(english, chat_bot):
     WebhookEndpoint.objects.create(name="Bot", service="json", url=chat_bot.url, user=english)
-    [notification] = told([english], body="Supplier A stopped", url="/incidents/3/", incident_id=3)
+    kind = "tier.started"  # sent at once (an incident's overdue and escalation notices wait to be grouped)
+    [notification] = told([english], kind, body="Supplier A stopped", url="/incidents/3/", incident_id=3)
     delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
     assert deliver.apply(args=[delivery.pk]).get() == DeliveryState.SENT
-    assert chat_bot.received == [
-        {
-            "id": notification.pk,
-            "kind": "escalation",
-            "title": "An escalation reaches me",
-            "body": "Supplier A stopped",
-            "url": "/incidents/3/",
-            "incident": 3,
-            "recipient": english.username,
-            "created_at": notification.created_at.isoformat(),
-        }
-    ]
+    [payload] = chat_bot.received
+    body = payload.pop("body")
+    assert payload == {
+        "id": notification.pk,
+        "kind": kind,
+        "title": "A response tier starts",
+        "notifications": [notification.pk],
+        "url": f"{settings.SITE_URL}/incidents/3/",
+        "drill": False,
+        "incident": 3,
+        "recipient": english.username,
+        "created_at": notification.created_at.isoformat(),
+    }
+    # A person's own webhook carries their signed link to the war room.
+    assert body.startswith(f"Supplier A stopped\n\nOpen the war room: {settings.SITE_URL}/links/")
 
 
 def test_an_apprise_endpoint_is_delivered_by_apprise(english, chat_bot):

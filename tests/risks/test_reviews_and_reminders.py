@@ -72,6 +72,15 @@ def test_the_reminder_speaks_the_owners_language(make_risk, make_user):
     assert Notification.objects.get(recipient=owner).title.startswith("风险复核逾期")
 
 
+def test_the_reminder_gives_the_due_time_in_the_owners_time_zone_never_as_a_code(make_risk, make_user):
+    owner = make_user(Role.RESPONDER, timezone="Asia/Shanghai")
+    due = dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC)
+    make_risk(owner=owner, next_review_at=due)
+    reminders.reviews_remind_overdue(now=due + dt.timedelta(days=1))
+    body = Notification.objects.get(recipient=owner).body
+    assert "(Asia/Shanghai)" in body and "9:30" in body and "2026-03-01T" not in body
+
+
 def test_an_overdue_action_tells_its_owner_once(make_risk, make_user, risk_officer):
     risk = make_risk()
     doer = make_user(Role.RESPONDER)

@@ -36,10 +36,12 @@ class Row:
     body: Callable[[dict], dict | list] = field(default=lambda world: {})
 
     def url(self, world) -> str:
-        if self.ids is None:
-            return self.path
-        placeholder = self.path[self.path.index("{") : self.path.index("}") + 1]
-        return self.path.replace(placeholder, str(world[self.ids]))
+        """Each {placeholder} of the path, in order, takes the id of the next of `ids` (space-separated)."""
+        path = self.path
+        for key in (self.ids or "").split():
+            placeholder = path[path.index("{") : path.index("}") + 1]
+            path = path.replace(placeholder, str(world[key]), 1)
+        return path
 
 
 def reading(world):
@@ -74,6 +76,17 @@ ROWS = [
     Row("GET", "/api/v1/notification-preferences/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/notification-preferences/{kind}/", "kind", (401, 200, 200, 200, 200, 200)),
     Row("PATCH", "/api/v1/notification-preferences/{kind}/", "kind", (401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/notification-preferences/drills/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "PATCH",
+        "/api/v1/notification-preferences/drills/",
+        None,
+        (401, 200, 200, 200, 200, 200),
+        lambda w: {"drills": "all"},
+    ),
+    # A link from an e-mail or chat message: the signed token is the credential, whoever asks; a
+    # forged one is refused for everyone (a real one: tests/notifications/test_action_links.py).
+    Row("POST", "/api/v1/links/{token}/", "link_token", (409,) * 6),
     # The register: everyone signed in reads it; risk officers and admins write it.
     Row("GET", "/api/v1/risk-matrix/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/risk-categories/", None, (401, 200, 200, 200, 200, 200)),
@@ -237,6 +250,15 @@ ROWS = [
         (401, 403, 404, 400, 403, 400),
     ),
     Row("POST", "/api/v1/incidents/{incident_id}/review/waive/", "resolved", (401, 403, 404, 403, 403, 400)),
+    # Applying a drill's proposed re-rating: risk officers and admins; a real incident's review
+    # proposes nothing (409).
+    Row(
+        "POST",
+        "/api/v1/incidents/{incident_id}/review/ratings/{risk_id}/apply/",
+        "resolved risk",
+        (401, 403, 404, 409, 403, 409),
+        lambda w: {"reason": "The drill showed it."},
+    ),
     Row("GET", "/api/v1/follow-ups/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/follow-ups/{id}/", "follow_up", (401, 200, 404, 200, 200, 200)),
     Row("POST", "/api/v1/follow-ups/{id}/complete/", "follow_up", (401, 403, 404, 200, 403, 200)),

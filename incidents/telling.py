@@ -1,0 +1,102 @@
+"""What an incident's notifications say and who may hear them: the severity or DRILL tag of every
+copy, a drill's participants (only they hear a drill unless they chose otherwise), and the words of
+an escalation (what is late, whose it is, how late in plan time, the tier, the latest update)."""
+
+import datetime as dt
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from incidents import happenings, recipients
+from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
+from notifications.wording import Duration, LocalTime
+from playbooks.models import RaciRole
+
+
+def incident_fields(
+    *,
+    incident: Incident,
+    task: Task | None = None,
+    participants: frozenset[int] = frozenset(),
+    directory: recipients.Directory | None = None,
+) -> dict:
+    """What every Message about the incident carries besides its people, kind and words. About a
+    task: its id, and who may acknowledge it (its Responsible and Accountable, the commander)."""
+    actors = None
+    if task is not None and directory is not None:
+        parties = recipients.of_roles(task.assignments.all(), RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
+        actors = frozenset(person.pk for person in directory.people_behind(parties)) | {incident.commander_id}
+    return {
+        "url": f"/incidents/{incident.pk}/",
+        "incident_id": incident.pk,
+        "task_id": task.pk if task else None,
+        "actors": actors,
+        "tag": f"SEV{incident.severity}",
+        "drill": incident.drill,
+        "participants": participants,
+    }
+
+
+class Participants:
+    """The people each drill names (everyone behind its RACI, and its commander), read once per drill."""
+
+    def __init__(self, directory: recipients.Directory):
+        self.directory = directory
+        self._of: dict[int, frozenset[int]] = {}
+
+    def of(self, incident: Incident) -> frozenset[int]:
+        if not incident.drill:
+            return frozenset()
+        if incident.pk not in self._of:
+            assignments = TaskAssignment.objects.filter(task__incident=incident).select_related("user")
+            people = self.directory.people_behind(assignments) | {incident.commander}
+            self._of[incident.pk] = frozenset(person.pk for person in people)
+        return self._of[incident.pk]
+
+
+def plan_time(incident: Incident, length: dt.timedelta) -> dt.timedelta:
+    """A real length of time as the plan counts it: a drill's clock runs `clock_rate` times faster."""
+    return length * incident.clock_rate
+
+
+def latest_updates(incident_ids) -> dict[int, str]:
+    """The text of each incident's latest status update, in one query."""
+    entries = TimelineEntry.objects.filter(
+        incident_id__in=list(incident_ids), type=happenings.STATUS_UPDATE.timeline
+    ).order_by("incident_id", "-seq")
+    latest: dict[int, str] = {}
+    for incident_id, data in entries.values_list("incident_id", "data"):
+        latest.setdefault(incident_id, (data or {}).get("body", ""))
+    return latest
+
+
+def _names(assignments, role: str):
+    names = [str(a.user) if a.user_id else str(a.team) for a in recipients.of_roles(assignments, role)]
+    return ", ".join(names) or "—"
+
+
+def escalation_body(*, incident: Incident, task: Task, now: dt.datetime, latest_update: str):
+    """What is late, whose it is, how late (in plan time for a drill), the tier, the latest update;
+    lazy, so each reader gets it in their language and time zone."""
+    assignments = task.assignments.all()
+    late = (
+        _("Late by {late} of plan time (the drill's clock runs {rate}× faster).")
+        if incident.drill
+        else _("Late by {late}.")
+    )
+    lines = [
+        format_lazy(_("“{task}” was due {due}."), task=task.title, due=LocalTime(task.due_at)),
+        format_lazy(late, late=Duration(plan_time(incident, now - task.due_at)), rate=incident.clock_rate),
+        format_lazy(
+            _("Responsible: {responsible}. Accountable: {accountable}."),
+            responsible=_names(assignments, RaciRole.RESPONSIBLE),
+            accountable=_names(assignments, RaciRole.ACCOUNTABLE),
+        ),
+        format_lazy(
+            _("Current tier: {tier}."), tier=incident.current_tier.name if incident.current_tier else "—"
+        ),
+        format_lazy(_("Latest status update: {update}"), update=latest_update)
+        if latest_update
+        else _("No status update yet."),
+    ]
+    return format_lazy("{}\n{}\n{}\n{}\n{}", *lines)
