@@ -138,12 +138,9 @@ def test_a_real_incidents_update_cadence_survives_a_worker_kill_reminding_and_es
     done = lambda: not cadence.filter(state=TimerState.PENDING).exists()  # noqa: E731
     assert wait_until(done, timeout=90, stack=stack), stack.log("survivor")
     assert sorted(cadence.values_list("level", "state")) == [(1, TimerState.FIRED), (2, TimerState.FIRED)]
-    entries = list(
-        TimelineEntry.objects.filter(incident=incident, type__in=["update.due", "update.missed"])
-        .order_by("seq")
-        .values_list("type", flat=True)
-    )
-    assert entries == ["update.due", "update.missed"]
+    entries = TimelineEntry.objects.filter(incident=incident, type__in=["update.due", "update.missed"])
+    # Each once; after the kill the sweep may fire the reminder after the escalation came due and fired.
+    assert sorted(entries.values_list("type", flat=True)) == ["update.due", "update.missed"]
     reminded = Notification.objects.filter(incident_id=incident.pk, kind="update.due")
     assert sorted(reminded.values_list("recipient__username", flat=True)) == ["commander", "pr-lead"]
     escalated = Notification.objects.filter(incident_id=incident.pk, kind="escalation")

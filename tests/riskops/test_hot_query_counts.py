@@ -58,7 +58,7 @@ def test_an_incident_with_its_tasks(api, cast, who):  # noqa: F811
     small, large = declare(cast), declare(cast, 17)
     counts = [queries(get_ok(client, f"/api/v1/incidents/{incident.pk}/")) for incident in (small, large)]
     assert counts == [counts[0]] * 2
-    assert counts[0] == 5  # token, incident, tasks, RACI, the linked risks' ids
+    assert counts[0] == 7  # token, incident, tasks, RACI, the linked risks' ids, role holdings, latest update
 
 
 def test_a_timeline(api, cast):  # noqa: F811

@@ -37,16 +37,19 @@ def processes_marked(marker: str) -> list[int]:
 
 def wait_for_health(url: str, launcher: subprocess.Popen, timeout: float = 120) -> dict:
     deadline = time.monotonic() + timeout
+    last = ""
     while time.monotonic() < deadline:
         assert launcher.poll() is None, "the launcher exited early"
         try:
             with urllib.request.urlopen(url, timeout=3) as response:
                 if response.status == 200:
                     return response.read()
-        except OSError:
-            pass
+        except urllib.error.HTTPError as error:
+            last = error.read().decode()
+        except OSError as error:
+            last = str(error)
         time.sleep(0.5)
-    raise AssertionError("never healthy")
+    raise AssertionError(f"never healthy; last answer: {last}")
 
 
 def start_launcher(var: Path) -> tuple[subprocess.Popen, int, str, dict]:
