@@ -58,6 +58,17 @@ def _open_incident(incident_id: int) -> Incident:
     return incident
 
 
+def _field_change(incident, field: str, value, happening, unchanged: str, reason: str, by, now) -> None:
+    """One of the locked incident's fields set to `value`, on the timeline with the reason."""
+    previous = getattr(incident, field)
+    if value == previous:
+        raise ValidationError({field: [unchanged]})
+    setattr(incident, field, value)
+    Incident.objects.filter(pk=incident.pk).update(**{field: value})
+    data = {"from": previous, "to": value, "reason": reason}
+    timeline_append(incident=incident, type=happening.timeline, at=now, actor=by, data=data)
+
+
 @transaction.atomic
 def incident_change_severity(
     *, incident_id: int, severity, reason: str, by, now: dt.datetime | None = None
@@ -70,17 +81,8 @@ def incident_change_severity(
     reason = _reason(reason, errors)
     _raise(errors)
     incident = _open_incident(incident_id)
-    if severity == incident.severity:
-        raise ValidationError({"severity": [_("The incident already has this severity.")]})
-    previous, incident.severity = incident.severity, severity
-    Incident.objects.filter(pk=incident.pk).update(severity=severity)
-    timeline_append(
-        incident=incident,
-        type=happenings.SEVERITY_CHANGED.timeline,
-        at=now,
-        actor=by,
-        data={"from": previous, "to": severity, "reason": reason},
-    )
+    unchanged = _("The incident already has this severity.")
+    _field_change(incident, "severity", severity, happenings.SEVERITY_CHANGED, unchanged, reason, by, now)
     update_timers_replan(incident=incident, now=now)
     return incident
 
@@ -99,17 +101,8 @@ def incident_change_title(
     reason = _reason(reason, errors)
     _raise(errors)
     incident = _open_incident(incident_id)
-    if title == incident.title:
-        raise ValidationError({"title": [_("The incident already has this title.")]})
-    previous, incident.title = incident.title, title
-    Incident.objects.filter(pk=incident.pk).update(title=title)
-    timeline_append(
-        incident=incident,
-        type=happenings.TITLE_CHANGED.timeline,
-        at=now,
-        actor=by,
-        data={"from": previous, "to": title, "reason": reason},
-    )
+    unchanged = _("The incident already has this title.")
+    _field_change(incident, "title", title, happenings.TITLE_CHANGED, unchanged, reason, by, now)
     return incident
 
 
