@@ -1,9 +1,11 @@
 """Every page fits a phone (390 px) and the most used ones a desk (1440 px): no sideways scrolling,
-in both languages. On a phone a data table's rows become labelled cards."""
+in both languages, and not one violation of the content security policy. On a phone a data table's
+rows become labelled cards."""
 
 import pytest
 
 from tests.factories import every_page
+from tests.fixtures.browser import csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +21,22 @@ MOST_USED += (
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_no_page_scrolls_sideways(world, signed_in_page, live_server, screenshot_dir, language):
+def test_no_page_scrolls_sideways_or_violates_the_content_security_policy(
+    world, signed_in_page, live_server, screenshot_dir, language
+):
     admin = world["users"]["admin"]
     admin.language = language
     admin.save(update_fields=["language"])
     page = signed_in_page(admin)
-    too_wide = {}
+    too_wide, violations = {}, {}
     most_used = [path.format(**world) for path in MOST_USED]
     for width, height, paths in ((390, 844, every_page(world)), (1440, 900, most_used)):
         page.set_viewport_size({"width": width, "height": height})
         for path in paths:
-            page.goto(live_server.url + path)
+            response = page.goto(live_server.url + path)
+            assert response.status < 400, path
+            if found := csp_violations(page):
+                violations[f"{path} at {width}"] = found
             scrolled = page.evaluate(SCROLL_WIDTH)
             if scrolled > width:
                 too_wide[f"{path} at {width}"] = scrolled
@@ -37,6 +44,7 @@ def test_no_page_scrolls_sideways(world, signed_in_page, live_server, screenshot
                 name = path.strip("/").replace("/", "-") or "home"
                 page.screenshot(path=screenshot_dir / f"page-{name}-{language}-{width}.png", full_page=True)
     assert too_wide == {}
+    assert violations == {}
 
 
 def test_on_a_phone_a_tables_rows_are_cards_labelled_by_column(world, signed_in_page, live_server):

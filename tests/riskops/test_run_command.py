@@ -74,48 +74,6 @@ def start_launcher(var: Path) -> tuple[subprocess.Popen, int, str, dict]:
     return launcher, port, marker, env
 
 
-def test_run_comes_up_healthy_restarts_a_crashed_worker_and_stops_every_child(tmp_path):
-    launcher, port, marker, env = start_launcher(tmp_path)
-    health = f"http://127.0.0.1:{port}/healthz"
-    try:
-        wait_for_health(health, launcher)
-        assert (tmp_path / "riskops.sqlite3").exists()
-        assert (tmp_path / "admin-password").exists()
-        assert len(processes_marked(marker)) >= 5  # launcher, redis, asgi, worker (+ pool), beat
-
-        created = subprocess.run(
-            [sys.executable, "manage.py", "createsuperuser", "--noinput"],
-            cwd=BASE_DIR,
-            env={
-                **env,
-                "DJANGO_SUPERUSER_USERNAME": "second-admin",
-                "DJANGO_SUPERUSER_PASSWORD": "Another-Strong-One-5",
-                "DJANGO_SUPERUSER_EMAIL": "second@example.com",
-            },
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert created.returncode == 0, created.stderr
-
-        # The Celery worker crashes (with its pool): the launcher starts it again, healthy.
-        for pid in processes_marked(marker):
-            if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes() and pid != launcher.pid:
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(2)
-        wait_for_health(health, launcher)
-    finally:
-        launcher.send_signal(signal.SIGTERM)
-        output, _ = launcher.communicate(timeout=60)
-
-    assert launcher.returncode == 0, output
-    assert "RiskOps is up" in output
-    assert "created administrator 'admin' with password" in output
-    assert "the worker process exited" in output and "starting it again" in output
-    time.sleep(0.5)
-    assert processes_marked(marker) == [], "a child process outlived the launcher"
-
-
 def redis_servers_on(port: int) -> list[int]:
     """redis-server processes serving `port` (one names itself `redis-server 127.0.0.1:<port>`,
     writing over its own command line and environment)."""
@@ -144,23 +102,65 @@ def sign_in_by_token(port: int, username: str, password: str, forged: str) -> in
         return error.code
 
 
-def test_run_restarts_a_killed_redis_where_it_was_and_believes_no_forged_address(tmp_path):
-    launcher, port, marker, _env = start_launcher(tmp_path)
+def create_second_superuser(env: dict) -> None:
+    created = subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput"],
+        cwd=BASE_DIR,
+        env={
+            **env,
+            "DJANGO_SUPERUSER_USERNAME": "second-admin",
+            "DJANGO_SUPERUSER_PASSWORD": "Another-Strong-One-5",
+            "DJANGO_SUPERUSER_EMAIL": "second@example.com",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert created.returncode == 0, created.stderr
+
+
+def kill_the_worker(marker: str, launcher: subprocess.Popen) -> None:
+    """The Celery worker crashes, with its pool."""
+    for pid in processes_marked(marker):
+        if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes() and pid != launcher.pid:
+            os.kill(pid, signal.SIGKILL)
+
+
+def kill_the_redis_server(var: Path) -> tuple[str, int]:
+    """The private redis-server is SIGKILLed; waits until the launcher has started another on the
+    same port and returns (its url, its port)."""
+    url = (var / "redis.url").read_text()
+    redis_port = int(url.rsplit(":", 1)[1].split("/")[0])
+    [first] = redis_servers_on(redis_port)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not [pid for pid in redis_servers_on(redis_port) if pid != first]:
+        assert time.monotonic() < deadline, "the redis-server was not started again"
+        time.sleep(0.2)
+    assert not Path(f"/proc/{first}").exists(), "the killed redis-server was left a zombie"
+    return url, redis_port
+
+
+def test_run_comes_up_healthy_survives_its_children_dying_believes_no_forged_address_and_stops_every_child(
+    tmp_path,
+):
+    """One launcher for the whole life: up, a second administrator created alongside, the worker
+    and then the redis-server killed and each started again, and nothing left behind at the end."""
+    launcher, port, marker, env = start_launcher(tmp_path)
     health = f"http://127.0.0.1:{port}/healthz"
     try:
         wait_for_health(health, launcher)
-        url = (tmp_path / "redis.url").read_text()
-        redis_port = int(url.rsplit(":", 1)[1].split("/")[0])
-        [first] = redis_servers_on(redis_port)
+        assert (tmp_path / "riskops.sqlite3").exists()
+        assert (tmp_path / "admin-password").exists()
+        assert len(processes_marked(marker)) >= 5  # launcher, redis, asgi, worker (+ pool), beat
+        create_second_superuser(env)
 
-        # The private redis-server is SIGKILLed: reaped, started again on the same port and data
-        # directory, and the whole system healthy again (worker, beat and the server reconnect).
-        os.kill(first, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while not [pid for pid in redis_servers_on(redis_port) if pid != first]:
-            assert time.monotonic() < deadline, "the redis-server was not started again"
-            time.sleep(0.2)
-        assert not Path(f"/proc/{first}").exists(), "the killed redis-server was left a zombie"
+        kill_the_worker(marker, launcher)
+        time.sleep(2)
+        wait_for_health(health, launcher)
+
+        # Started again on the same port and data directory; worker, beat and server reconnect.
+        url, redis_port = kill_the_redis_server(tmp_path)
         client = redis.Redis.from_url(url)
         assert client.config_get("dir")["dir"] == str(tmp_path / "redis")
         assert (tmp_path / "redis.url").read_text() == url
@@ -175,7 +175,12 @@ def test_run_restarts_a_killed_redis_where_it_was_and_believes_no_forged_address
     finally:
         launcher.send_signal(signal.SIGTERM)
         output, _ = launcher.communicate(timeout=60)
-    assert "the redis process exited" in output and "starting it again" in output
+
+    assert launcher.returncode == 0, output
+    assert "RiskOps is up" in output
+    assert "created administrator 'admin' with password" in output
+    assert "the worker process exited" in output and "the redis process exited" in output
+    assert "starting it again" in output
     time.sleep(0.5)
     assert processes_marked(marker) == [], "a child process outlived the launcher"
     assert redis_servers_on(redis_port) == [], "the redis-server outlived the launcher"
