@@ -12,7 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from live import permissions, selectors
+from live.cockpit import cockpit_incidents
 from people.models import Team
+from risks import attention
+
+# The cockpit names the top few risks above appetite and overdue reviews; the register has them all.
+COCKPIT_SHOWN = 5
 
 
 def _render(request, template: str, part: str, context: dict):
@@ -23,24 +28,21 @@ def _render(request, template: str, part: str, context: dict):
 def dashboard(request):
     if not permissions.may_watch_dashboard(request.user):
         raise PermissionDenied
-    incidents = list(selectors.live_incidents(now=timezone.now()))
+    now = timezone.now()
     # The headline figures are real incidents only; drills are counted apart, as their own figure.
-    real = [incident for incident in incidents if not incident.drill]
-    drills = [incident for incident in incidents if incident.drill]
-    return _render(
-        request,
-        "live/dashboard.html",
-        "live/dashboard_incidents.html",
-        {
-            "incidents": incidents,
-            "real_total": len(real),
-            "overdue_total": sum(incident.overdue_tasks for incident in real),
-            "escalation_total": sum(incident.executive_escalations for incident in real),
-            "drill_total": len(drills),
-            "drill_overdue_total": sum(incident.overdue_tasks for incident in drills),
-            "stream": "/ws/dashboard/",
-        },
-    )
+    real, drills = cockpit_incidents(now=now)
+    context = {
+        "real": real,
+        "drills": drills,
+        "overdue_total": sum(row.incident.overdue_tasks for row in real),
+        "escalation_total": sum(row.incident.executive_escalations for row in real),
+        "drill_overdue_total": sum(row.incident.overdue_tasks for row in drills),
+        "stream": "/ws/dashboard/",
+    }
+    if request.GET.get("part") != "live":
+        context["reviews_overdue"] = attention.reviews_overdue(now=now, shown=COCKPIT_SHOWN)
+        context["above_appetite"] = attention.above_appetite(now=now, shown=COCKPIT_SHOWN)
+    return _render(request, "live/dashboard.html", "live/dashboard_incidents.html", context)
 
 
 @login_required

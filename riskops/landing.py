@@ -8,19 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.shortlist import Shortlist
 from incidents.page_queries import my_tasks
 from incidents.selectors import incidents_i_am_in, pending_timers
 from indicators.selectors import kris_not_green
 from notifications.selectors import deliveries_failed, notifications_for, unread_count
 from people.models import Role
 from riskops.health import system_health
-from risks.selectors import RegisterFilters, actions_overdue, risk_list
+from risks import attention
+from risks.selectors import actions_overdue
 
-# How many of each kind of item a landing page lists before "all N" links to the full list.
-SHOWN = 8
 FAILED_DELIVERIES_SINCE = dt.timedelta(days=7)
 
 
@@ -46,21 +45,6 @@ COMPONENTS = {
 }
 
 
-@dataclass(frozen=True)
-class Shortlist:
-    """The first few of a list, its full size, and where the whole list is."""
-
-    items: list
-    total: int
-    everything_url: str = ""
-
-    @classmethod
-    def of(cls, queryset, everything_url: str = "") -> "Shortlist":
-        items = list(queryset[:SHOWN])
-        total = len(items) if len(items) < SHOWN else queryset.count()
-        return cls(items, total, everything_url)
-
-
 def _what_needs_me(request, now: dt.datetime) -> dict:
     tasks = list(my_tasks(user=request.user).select_related("tier"))
     return {
@@ -74,18 +58,10 @@ def _what_needs_me(request, now: dt.datetime) -> dict:
     }
 
 
-def _register_url(**query) -> str:
-    return f"{reverse('risk-list')}?{urlencode(query)}"
-
-
 def _attention_list(now: dt.datetime) -> dict:
-    overdue = risk_list(filters=RegisterFilters(review_overdue=True, ordering="next_review_at"), now=now)
-    above = risk_list(filters=RegisterFilters(above_appetite=True, ordering="-score"), now=now)
     return {
-        "reviews_overdue": Shortlist.of(
-            overdue, _register_url(review_overdue="on", ordering="next_review_at")
-        ),
-        "above_appetite": Shortlist.of(above, _register_url(above_appetite="on", ordering="-score")),
+        "reviews_overdue": attention.reviews_overdue(now=now),
+        "above_appetite": attention.above_appetite(now=now),
         "kris": Shortlist.of(kris_not_green(), reverse("kri-list")),
         "actions_overdue": Shortlist.of(actions_overdue(now=now)),
     }

@@ -73,6 +73,21 @@ def plant_fire(cast, playbook, at, risks=(), **drill):
     )
 
 
+def supplier_risk(cast, likelihood: int, impact: int):
+    """The cast's risk: the main supplier stops deliveries, owned and rated by the risk officer."""
+    from risks.models import Category
+    from risks.services import risk_create
+
+    return risk_create(
+        by=cast["officer"],
+        title="Main supplier stops deliveries",
+        category=Category.objects.get(key="supply-chain"),
+        owner=cast["officer"],
+        likelihood=likelihood,
+        impact=impact,
+    )
+
+
 def fire_due(now) -> list:
     """What the workers do when the sweep's messages reach them, sweep after sweep: every timer due
     by `now` fired; returns them in due order."""

@@ -2,6 +2,8 @@
 // [data-countdown="<iso>"]: "in 1h 02m" before, then "5m ago" (or "5m overdue" with data-past="overdue"),
 // times data-scale (a drill's clock rate: what a person reads is plan time).
 // [data-elapsed-since="<iso>"]: time since then (until data-elapsed-until, if set), times data-scale.
+// <progress data-progress-since="<iso>" data-progress-from="<s>" data-progress-to="<s>">: how much of
+// that window of plan time (seconds since the iso time, times data-scale) has passed.
 (function () {
   "use strict";
   var words = (document.getElementById("countdown-words") || { dataset: {} }).dataset;
@@ -37,8 +39,15 @@
       var seconds = Math.max(0, (until - Date.parse(el.dataset.elapsedSince)) / 1000);
       el.textContent = span(seconds * (Number(el.dataset.scale) || 1));
     });
+    document.querySelectorAll("progress[data-progress-since]").forEach(function (el) {
+      var elapsed = ((now - Date.parse(el.dataset.progressSince)) / 1000) * (Number(el.dataset.scale) || 1);
+      var from = Number(el.dataset.progressFrom), to = Number(el.dataset.progressTo);
+      el.value = Math.min(Math.max((elapsed - from) / (to - from), 0), 1);
+    });
   }
 
+  // Pages that render a part again (the dashboard) tick its clocks at once.
+  window.RiskOpsClocks = { tick: tick };
   tick();
   setInterval(tick, 1000);
 })();

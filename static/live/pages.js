@@ -1,6 +1,6 @@
 /* Pages that update themselves (dashboard, team now): the live part is rendered again by the
- * server whenever the stream says something changed, clocks tick every second, the connection
- * indicator tells the state, and the dashboard draws the register's heat map. */
+ * server whenever the stream says something changed (clocks tick in incidents/countdown.js), the
+ * connection indicator tells the state, and the dashboard draws the register's heat map. */
 (function () {
   "use strict";
 
@@ -26,7 +26,7 @@
     loading = true;
     fetch(location.pathname + "?part=live", { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-      .then(function (html) { part.innerHTML = html; part.dataset.refreshedAt = Date.now(); tick(); })
+      .then(function (html) { replacePart(html); part.dataset.refreshedAt = Date.now(); })
       .catch(function () { loadAgain = true; })
       .finally(function () {
         loading = false;
@@ -34,31 +34,20 @@
       });
   }
 
+  // What a person opened (the drills apart) stays open when the part is rendered again.
+  function replacePart(html) {
+    var open = [];
+    part.querySelectorAll("details[data-keep-open][open]").forEach(function (el) { open.push(el.dataset.keepOpen); });
+    part.innerHTML = html;
+    open.forEach(function (key) {
+      var el = part.querySelector('details[data-keep-open="' + key + '"]');
+      if (el) el.open = true;
+    });
+    if (window.RiskOpsClocks) window.RiskOpsClocks.tick();
+  }
+
   function schedule() {
     if (!scheduled) scheduled = setTimeout(function () { scheduled = null; refresh(); }, REFRESH_DELAY_MS);
-  }
-
-  function two(n) { return (n < 10 ? "0" : "") + n; }
-
-  function duration(ms) {
-    var sign = ms < 0 ? "−" : "";
-    var s = Math.floor(Math.abs(ms) / 1000);
-    var days = Math.floor(s / 86400);
-    var text = Math.floor((s % 86400) / 3600) + ":" + two(Math.floor((s % 3600) / 60)) + ":" + two(s % 60);
-    return sign + (days ? days + "d " : "") + text;
-  }
-
-  function tick() {
-    var now = Date.now();
-    document.querySelectorAll("[data-elapsed-since]").forEach(function (el) {
-      el.textContent = duration((now - Date.parse(el.dataset.elapsedSince)) * (Number(el.dataset.scale) || 1));
-    });
-    document.querySelectorAll("[data-countdown-to]").forEach(function (el) {
-      var left = Date.parse(el.dataset.countdownTo) - now;
-      // A drill's clocks read in plan time (data-scale: its clock rate).
-      el.textContent = duration(left * (Number(el.dataset.scale) || 1));
-      el.classList.toggle("passed", left < 0);
-    });
   }
 
   function drawHeatmap(box) {
@@ -123,8 +112,7 @@
   if (part) {
     window.RiskOpsLive.subscribe(part.dataset.liveStream, { onEvent: schedule, onStatus: showStatus });
   }
-  tick();
-  setInterval(tick, 1000);
+
   document.querySelectorAll("[data-heatmap]").forEach(function (box) {
     drawHeatmap(box);
     setInterval(function () { drawHeatmap(box); }, HEATMAP_EVERY_MS);

@@ -13,7 +13,7 @@ from incidents import services
 from incidents.models import Incident, IncidentStatus, TaskState, TimelineEntry
 from playbooks.models import Playbook
 from playbooks.services import playbook_create, playbook_publish
-from tests.factories import plant_fire, published_plan, supply_chain_cast, three_tier_spec
+from tests.factories import plant_fire, published_plan, supplier_risk, supply_chain_cast, three_tier_spec
 from tests.fixtures.database import built_once
 
 pytestmark = pytest.mark.django_db
@@ -501,18 +501,10 @@ def test_a_bad_command_form_says_why_and_changes_nothing(as_user, cast, incident
 
 
 def test_linking_a_risk_from_the_war_room_shows_it_with_its_level(as_user, cast, incident):
-    from risks.models import Category
-    from risks.services import matrix_ensure_default, risk_create
+    from risks.services import matrix_ensure_default
 
     matrix_ensure_default()
-    risk = risk_create(
-        by=cast["officer"],
-        title="Main supplier stops deliveries",
-        category=Category.objects.get(key="supply-chain"),
-        owner=cast["officer"],
-        likelihood=5,
-        impact=5,
-    )
+    risk = supplier_risk(cast, likelihood=5, impact=5)
     client = as_user(cast["commander"])
     assert client.post(incident_url(incident, "link-risk"), {"risk": risk.pk}).status_code == 302
     page = client.get(war_room(incident)).content.decode()

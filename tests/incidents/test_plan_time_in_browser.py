@@ -20,4 +20,4 @@ def test_a_drills_countdowns_read_in_plan_time(signed_in_page, live_server, cast
     page.goto(f"{live_server.url}/incidents/mine/")
     expect(page.locator(f"#task-{task.pk} .countdown").first).to_contain_text("1h 5")
     page.goto(f"{live_server.url}/teams/{cast['supply'].pk}/now/")
-    expect(page.locator(f"tr[data-task='{task.pk}'] time.clock").first).to_contain_text("1:5")
+    expect(page.locator(f"tr[data-task='{task.pk}'] .countdown").first).to_contain_text("1h 5")

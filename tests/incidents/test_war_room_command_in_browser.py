@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from incidents.models import IncidentStatus, TimelineEntry
-from risks.models import Category
-from risks.services import risk_create
+from tests.factories import supplier_risk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,14 +55,7 @@ def test_the_commander_runs_the_incident_from_the_war_room(
     commander = cast["commander"]
     commander.language, commander.timezone = language, "Asia/Shanghai"
     commander.save()
-    risk = risk_create(
-        by=cast["officer"],
-        title="Main supplier stops deliveries",
-        category=Category.objects.get(key="supply-chain"),
-        owner=cast["officer"],
-        likelihood=3,
-        impact=4,
-    )
+    risk = supplier_risk(cast, likelihood=3, impact=4)
     page = signed_in_page(commander)
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/incidents/{incident.pk}/")

@@ -44,7 +44,7 @@ def test_a_red_dau_reading_opens_an_incident_seen_live_and_reviewed_into_a_bette
     )
     assert incident.commander == dau_risk.owner and list(incident.risks.all()) == [dau_risk]
 
-    row = dashboard.locator(f"tr[data-incident='{incident.pk}']")
+    row = dashboard.locator(f"article[data-incident='{incident.pk}']")
     expect(row).to_be_visible()  # pushed to the open page: no reload
     expect(row).to_contain_text(incident.title)
     dashboard.screenshot(path=screenshot_dir / "done-when-dashboard.png", full_page=True)
