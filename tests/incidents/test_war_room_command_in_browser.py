@@ -3,17 +3,16 @@ changes the severity, adds a task, links a risk, posts a structured update that 
 header, and cannot resolve without saying how it was resolved."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from incidents.models import IncidentStatus, TimelineEntry
 from tests.factories import supplier_risk
+from tests.incidents.war_room_steps import add_task, change_severity, resolve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-warroom")
 # The elements that reach past the viewport's right edge, to name them when a page scrolls sideways.
 WIDEST = """() => {
   const edge = document.documentElement.clientWidth + 1;
@@ -33,10 +32,8 @@ WORDS = {
 
 def shoot(page, name: str, screenshot_dir) -> None:
     """The page at both sizes, without horizontal scrolling on the phone."""
-    SHOTS.mkdir(exist_ok=True)
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=SHOTS / f"{name}-{size}.png", full_page=True)
         page.screenshot(path=screenshot_dir / f"{name}-{size}.png", full_page=True)
         if size == "phone":
             overflow = page.evaluate(
@@ -59,27 +56,20 @@ def test_the_commander_runs_the_incident_from_the_war_room(
     page = signed_in_page(commander)
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/incidents/{incident.pk}/")
-    header = page.locator("#war-room-header")
 
     # Severity, with a reason that the timeline shows.
-    header.locator("summary[data-action=severity]").click()
-    form = header.locator("form", has=page.locator("button[name=change-severity]"))
-    form.locator("select[name=severity]").select_option("2")
-    form.locator("input[name=reason]").fill("One plant only · 仅一家工厂")
-    form.locator("button[name=change-severity]").click()
-    page.wait_for_load_state()
+    change_severity(page, 2, "One plant only · 仅一家工厂")
     expect(page.locator("#war-room-header .severity")).to_have_text(words["sev2"])
     expect(page.locator(".timeline")).to_contain_text("One plant only")
 
     # A task the playbook did not foresee.
-    page.locator("#war-room-header summary[data-action=add-task]").click()
-    form = page.locator("#war-room-header form", has=page.locator("button[name=add-task]"))
-    form.locator("input[name=title]").fill("Call the insurer · 联系保险公司")
-    form.locator("select[name=responsible]").select_option(f"user:{cast['logistics'].pk}")
-    form.locator("select[name=accountable]").select_option(f"team:{cast['supply'].pk}")
-    form.locator("input[name=due_in]").fill("45")
-    form.locator("button[name=add-task]").click()
-    page.wait_for_load_state()
+    add_task(
+        page,
+        "Call the insurer · 联系保险公司",
+        f"user:{cast['logistics'].pk}",
+        f"team:{cast['supply'].pk}",
+        45,
+    )
     card = page.locator(".tier-column.current .task-card", has_text="Call the insurer")
     expect(card).to_have_count(1)
     expect(card.locator(".countdown").first).not_to_be_empty()
@@ -117,19 +107,7 @@ def test_the_commander_runs_the_incident_from_the_war_room(
     expect(page.locator(".timeline li.entry")).to_contain_text("Backup pool switched on")
 
     # Resolve asks for a summary: without one, nothing is sent.
-    page.locator("#war-room-header summary[data-action=resolve]").click()
-    resolve = page.locator("#war-room-header form", has=page.locator("button[name=resolve]"))
-    expect(resolve.locator("fieldset")).to_be_visible()  # what happens to the tasks still open
-    shoot(page, f"war-room-resolve-{language}", screenshot_dir)
-    resolve.locator("button[name=resolve]").click()
-    assert resolve.locator("textarea[name=summary]").evaluate("element => element.validity.valueMissing")
-    incident.refresh_from_db()
-    assert incident.status == IncidentStatus.ACTIVE
-    resolve.locator("textarea[name=summary]").fill("Backup supplier delivering · 备用供应商已供货")
-    resolve.locator("input[name=open_tasks][value=skip]").check()
-    resolve.locator("input[name=skip_reason]").fill("Covered by the review")
-    resolve.locator("button[name=resolve]").click()
-    page.wait_for_load_state()
+    resolve(page, "Backup supplier delivering · 备用供应商已供货", "Covered by the review")
     expect(page.locator("#war-room-header .status")).to_have_text(words["resolved"])
     expect(page.locator(".resolution")).to_contain_text("Backup supplier delivering")
     incident.refresh_from_db()
