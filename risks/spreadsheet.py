@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 from risks.models import Risk
 
@@ -42,6 +43,24 @@ MAX_COLUMNS = 100
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP: CSV
+# injection). In a CSV it leaves with a leading apostrophe, which the import takes off again; in
+# an XLSX it is a text cell. The stored text is never changed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRAL = "'"
+# Excel on a Chinese Windows reads a CSV as UTF-8 only when it starts with the byte-order mark.
+BOM = "\ufeff"
+
+
+def neutral(text: str) -> str:
+    return NEUTRAL + text if text.startswith(FORMULA_STARTS) else text
+
+
+def as_written(text: str) -> str:
+    """The text a CSV cell stood for: the apostrophe that kept it from being a formula taken off."""
+    return text[1:] if text.startswith(NEUTRAL) and text[1:].startswith(FORMULA_STARTS) else text
+
+
 class MalformedFile(Exception):
     """The file is not a CSV or XLSX table this register can read."""
 
@@ -66,10 +85,18 @@ def risk_row(risk: Risk) -> list[str]:
 
 def export_csv(risks: Iterable[Risk]) -> str:
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(risk_row(risk) for risk in risks)
+    writer.writerows([neutral(cell) for cell in risk_row(risk)] for risk in risks)
     return out.getvalue()
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """A cell that holds text, even text that starts like a formula."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def export_xlsx(risks: Iterable[Risk]) -> bytes:
@@ -77,7 +104,7 @@ def export_xlsx(risks: Iterable[Risk]) -> bytes:
     sheet = workbook.create_sheet("risks")
     sheet.append(COLUMNS)
     for risk in risks:
-        sheet.append(risk_row(risk))
+        sheet.append([_text_cell(sheet, cell) for cell in risk_row(risk)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -110,7 +137,8 @@ def _csv_table(content: bytes) -> Iterator[list[str]]:
     except UnicodeDecodeError:
         raise MalformedFile(_("The CSV file is not UTF-8 text.")) from None
     try:
-        return iter(list(csv.reader(io.StringIO(text, newline=""))))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        return iter([[as_written(cell) for cell in cells] for cells in rows])
     except csv.Error as error:
         raise MalformedFile(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from risks import importing, services
 from risks.models import ImportJob, Risk, ScoreChange
@@ -59,9 +60,45 @@ def test_export_then_import_changes_nothing_and_exports_the_same(api, risk_offic
         assert export(api, risk_officer, kind) == first
 
 
-def test_the_csv_has_the_documented_columns(api, risk_officer, register):
-    rows = list(csv.reader(io.StringIO(export(api, risk_officer, "csv").decode())))
+def test_the_csv_has_the_documented_columns_after_a_byte_order_mark(api, risk_officer, register):
+    content = export(api, risk_officer, "csv")
+    assert content.startswith("\ufeff".encode())  # Excel on a Chinese Windows reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == COLUMNS and rows[1][0] == register.ref and rows[1][4] == "Stock-out,\nlost sales"
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("http://example.com/x","Click")',
+    "cause": "+1+1",
+    "event": "-2+3",
+    "consequence": "@SUM(A1:A9)",
+}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_cell_that_looks_like_a_formula_never_leaves_as_one_and_comes_back_unchanged(
+    api, risk_officer, make_risk, kind
+):
+    risk = make_risk(**FORMULAS)
+    content = export(api, risk_officer, kind)
+    if kind == "csv":
+        [header, row] = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        cells = dict(zip(header, row, strict=True))
+        assert {column: cells[column] for column in FORMULAS} == {
+            column: "'" + text for column, text in FORMULAS.items()
+        }
+    else:
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        header = [cell.value for cell in sheet[1]]
+        cells = {column: sheet.cell(row=2, column=header.index(column) + 1) for column in FORMULAS}
+        assert {column: (cell.data_type, cell.value) for column, cell in cells.items()} == {
+            column: ("s", text) for column, text in FORMULAS.items()
+        }
+    response = upload(api, content, f"register.{kind}")
+    assert response.status_code == 200, response.json()
+    assert response.json()["unchanged_count"] == 1
+    risk.refresh_from_db()
+    assert {column: getattr(risk, column) for column in FORMULAS} == FORMULAS
 
 
 def _csv(rows):
