@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidTransition
 from playbooks.exchange import playbook_export, spec_from_text
+from playbooks.selectors import playbook_get
 from playbooks.validation import InvalidPlaybook
 from reviews import permissions, selectors, services
 from reviews.forms import (
@@ -66,7 +67,9 @@ class _Page:
         self.review_form = ReviewForm(initial=initial, timeline=self.timeline)
         self.whys = (review.whys + [""] * 5)[:5]
         self.rating_forms = [RatingForm(rating=rating) for rating in review.ratings.all()]
-        self.proposal_form = ProposalForm(initial={"playbook": playbook_export(self.incident.playbook)})
+        # The version used, as YAML to edit: read whole (four queries) only for those who may propose.
+        used = playbook_get(playbook_id=self.incident.playbook_id) if self.may_write else None
+        self.proposal_form = ProposalForm(initial={"playbook": playbook_export(used) if used else ""})
         self.follow_up_form = FollowUpForm()
         self.waiver_form = WaiverForm()
         self.may_apply = permissions.may_apply_drill_proposal(request.user)
