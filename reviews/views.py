@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidTransition
@@ -29,6 +30,7 @@ from reviews.forms import (
     WaiverForm,
 )
 from reviews.models import Review, ReviewStatus
+from reviews.plan_chart import legend, plan_versus_actual
 
 
 @login_required
@@ -93,10 +95,14 @@ class _Page:
             raise PermissionDenied
 
     def context(self) -> dict:
+        steps = selectors.on_time_record(incident=self.incident)
+        chart = plan_versus_actual(incident=self.incident, steps=steps, now=timezone.now())
         return {
             "review": self.review,
             "incident": self.incident,
-            "steps": selectors.on_time_record(incident=self.incident),
+            "steps": steps,
+            "chart": chart,
+            "legend": legend(chart),
             "may_write": self.may_write,
             "may_waive": self.may_waive,
             "form": self.review_form,

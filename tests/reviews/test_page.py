@@ -58,6 +58,30 @@ def test_the_page_costs_the_same_queries_however_many_steps(client, cast, declar
     assert counts == [QUERIES[who]] * 2
 
 
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", ["Each step, planned against what happened", "Late: after the due time", "not started"]),
+        ("zh-hans", ["各步骤：计划与实际对比", "计划：级别开始至到期", "延误：到期之后", "未开始"]),
+    ],
+)
+def test_the_steps_are_drawn_planned_against_what_happened_above_their_table(
+    client, cast, resolved, language, words
+):
+    reader = cast["ceo"]
+    reader.language = language
+    reader.save(update_fields=["language"])
+    client.force_login(reader)
+    page = client.get(review_page(resolved)).content.decode()
+    chart = page[page.index('<figure class="gantt"') : page.index("</figure>")]
+    assert chart.count('<div class="gantt-row">') == resolved.tasks.count() == 3  # one row a step
+    assert chart.count("gantt-row-tier") == 3  # and one a tier, above its steps
+    assert all(task.title in chart for task in resolved.tasks.all())
+    assert 'class="gantt-span gantt-late gantt-open"' in chart  # T1's step was never done
+    assert all(word in page for word in words) and "—" not in page[page.index("</figure>") :]
+    assert page.index("</figure>") < page.index('<table class="data"><thead>')
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
