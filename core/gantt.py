@@ -23,6 +23,7 @@ class Span:
     end: dt.datetime | None  # None: open, drawn to the axis' end
     kind: str
     title: str = ""
+    inset: bool = False  # drawn thinner, over the span it sits on (what happened over what was planned)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Row:
     spans: Sequence[Span] = ()
     marks: Sequence[Mark] = ()
     kind: str = ""
+    note: str = ""  # written in the track, for a row with nothing to draw
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Placed:
     kind: str
     title: str
     open_end: bool = False
+    inset: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class PlacedRow:
     kind: str
     spans: list[Placed] = field(default_factory=list)
     marks: list[Placed] = field(default_factory=list)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,12 +89,14 @@ def gantt(
     start: dt.datetime,
     tick_label: Callable[[dt.timedelta, dt.timedelta], str],
     clock_rate: int = 1,
+    end: dt.datetime | None = None,
 ) -> Chart:
-    """`rows` placed on an axis from `start` to a little after the last moment any of them names.
+    """`rows` placed on an axis from `start` to a little after the last moment any of them names,
+    or after `end` if that is later (where what is still open has got to: now, or the end of it all).
 
     The ticks fall on round steps of plan time (a drill's clock runs `clock_rate` times faster);
     `tick_label(plan offset from start, plan step between ticks)` words each, all in one unit."""
-    last = max(_moments(rows), default=start)
+    last = max([*_moments(rows), *([end] if end else [])], default=start)
     length = max(last - start, dt.timedelta(minutes=1)) * (1 + END_MARGIN)
 
     def x(at: dt.datetime) -> float:
@@ -105,11 +111,12 @@ def gantt(
                 kind=span.kind,
                 title=span.title,
                 open_end=span.end is None,
+                inset=span.inset,
             )
             for span in row.spans
         ]
         marks = [Placed(x=x(mark.at), width=0, kind=mark.kind, title=mark.title) for mark in row.marks]
-        placed.append(PlacedRow(label=row.label, kind=row.kind, spans=spans, marks=marks))
+        placed.append(PlacedRow(label=row.label, kind=row.kind, spans=spans, marks=marks, note=row.note))
     plan_length = length * clock_rate
     step = next((step for step in TICK_STEPS if plan_length / step <= MAX_TICKS), TICK_STEPS[-1])
     ticks = []

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 
 from incidents.models import Incident, TaskState, TimelineEntry
 from incidents.selectors import incidents_visible_to
@@ -41,6 +42,10 @@ class StepRecord:
     due_at: dt.datetime | None
     finished_at: dt.datetime | None
     escalation_level: int
+    tier_name: str
+    order: int | None  # the step's place in its tier; None for a task added during the incident
+    opened_at: dt.datetime | None  # when its tier started (or it was added); None if it never did
+    escalate_after: dt.timedelta | None  # plan time between its escalation levels
 
     @property
     def on_time(self) -> bool | None:
@@ -52,8 +57,22 @@ class StepRecord:
 
 def on_time_record(*, incident: Incident) -> list[StepRecord]:
     """Every step of the incident: due against finished, and the escalation level it reached."""
-    rows = incident.tasks.order_by("tier__starts_after", "step__order").values_list(
-        "pk", "tier__key", "title", "state", "due_at", "finished_at", "escalation_level"
+    rows = (
+        incident.tasks.order_by("tier__starts_after", "step__order", "pk")
+        .annotate(delay=Coalesce("escalate_after", "step__escalate_after"))
+        .values_list(
+            "pk",
+            "tier__key",
+            "title",
+            "state",
+            "due_at",
+            "finished_at",
+            "escalation_level",
+            "tier__name",
+            "step__order",
+            "opened_at",
+            "delay",
+        )
     )
     return [StepRecord(*row) for row in rows]
 

@@ -13,10 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidTransition
 from playbooks.exchange import playbook_export, spec_from_text
+from playbooks.selectors import playbook_get
 from playbooks.validation import InvalidPlaybook
 from reviews import permissions, selectors, services
 from reviews.forms import (
@@ -28,6 +30,7 @@ from reviews.forms import (
     WaiverForm,
 )
 from reviews.models import Review, ReviewStatus
+from reviews.plan_chart import legend, plan_versus_actual
 
 
 @login_required
@@ -66,7 +69,9 @@ class _Page:
         self.review_form = ReviewForm(initial=initial, timeline=self.timeline)
         self.whys = (review.whys + [""] * 5)[:5]
         self.rating_forms = [RatingForm(rating=rating) for rating in review.ratings.all()]
-        self.proposal_form = ProposalForm(initial={"playbook": playbook_export(self.incident.playbook)})
+        # The version used, as YAML to edit: read whole (four queries) only for those who may propose.
+        used = playbook_get(playbook_id=self.incident.playbook_id) if self.may_write else None
+        self.proposal_form = ProposalForm(initial={"playbook": playbook_export(used) if used else ""})
         self.follow_up_form = FollowUpForm()
         self.waiver_form = WaiverForm()
         self.may_apply = permissions.may_apply_drill_proposal(request.user)
@@ -90,10 +95,14 @@ class _Page:
             raise PermissionDenied
 
     def context(self) -> dict:
+        steps = selectors.on_time_record(incident=self.incident)
+        chart = plan_versus_actual(incident=self.incident, steps=steps, now=timezone.now())
         return {
             "review": self.review,
             "incident": self.incident,
-            "steps": selectors.on_time_record(incident=self.incident),
+            "steps": steps,
+            "chart": chart,
+            "legend": legend(chart),
             "may_write": self.may_write,
             "may_waive": self.may_waive,
             "form": self.review_form,

@@ -53,6 +53,17 @@ def test_the_dashboard_tiles(history):
     assert "45 min" in html and "4 h 00 min" in html  # real incidents only
 
 
+@pytest.mark.parametrize("language, words", [("en", "no data yet"), ("zh-hans", "暂无数据")])
+def test_the_dashboard_tiles_say_there_is_no_data_yet_never_a_dash(db, language, words):
+    """A bare dash reads as 二 to a Chinese reader."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        html = render_to_string("analytics/tiles.html")
+    assert html.count(words) == 2 and "—" not in html
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

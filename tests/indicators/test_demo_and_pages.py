@@ -43,6 +43,23 @@ def test_pages_render_for_everyone_signed_in(demo, client, language):
     assert client.get("/kris/").status_code == 302
 
 
+@pytest.mark.parametrize(
+    "language, words",
+    [("en", ["no reading yet", "none", "not set"]), ("zh-hans", ["尚无读数", "无", "未设置"])],
+)
+def test_a_kri_never_read_says_so_in_words_never_a_dash(client, officer, make_kri, language, words):
+    """A bare dash reads as 二 to a Chinese reader."""
+    kri = make_kri(risks=[])
+    officer.language = language
+    officer.save(update_fields=["language"])
+    client.force_login(officer)
+    listing = client.get("/kris/").content.decode()
+    detail = client.get(f"/kris/{kri.pk}/").content.decode()
+    last_reading, no_risk, no_schedule = (f'<span class="muted">{word}</span>' for word in words)
+    assert last_reading in listing and no_risk in listing and "—" not in listing.split("<tbody>")[1]
+    assert no_risk in detail and no_schedule in detail and "—" not in detail.split('class="facts"')[1]
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_screenshots_in_both_languages(demo, live_server, signed_in_page, screenshot_dir):

@@ -1,7 +1,16 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
+from incidents import services as incidents
 from reviews.models import FollowUpAction, PlaybookProposal, Review, ReviewStatus
+from tests.factories import H, plant_fire, published_plan, three_tier_spec
+
+# The session and the person, the review with its pins, ratings, proposals and follow-ups, the tasks
+# and the timeline to pin, the steps' record, the bell; a writer's page also reads the playbook used
+# (four, for the proposal's YAML) and the people who may own a follow-up.
+QUERIES = {"commander": 16, "ceo": 11}
 
 
 def review_page(incident):
@@ -32,6 +41,45 @@ def test_the_commander_writes_and_completes_it(client, cast, resolved, risk):
     assert response.status_code == 302
     review = Review.objects.get(incident=resolved)
     assert review.status == ReviewStatus.COMPLETED and review.whys == ["One supplier"]
+
+
+@pytest.mark.parametrize("who", ["commander", "ceo"])
+def test_the_page_costs_the_same_queries_however_many_steps(client, cast, declared_at, who):
+    client.force_login(cast[who])
+    counts = []
+    for extra_steps in (0, 12):
+        playbook = published_plan(three_tier_spec(cast, extra_steps_in_t1=extra_steps), cast["officer"])
+        incident = plant_fire(cast, playbook, declared_at)
+        incidents.incident_resolve(incident_id=incident.pk, by=cast["commander"], now=declared_at + 3 * H)
+        client.get(review_page(incident))  # warm: the session
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(review_page(incident)).status_code == 200
+        counts.append(len(page.captured_queries))
+    assert counts == [QUERIES[who]] * 2
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", ["Each step, planned against what happened", "Late: after", "not started", "not written"]),
+        ("zh-hans", ["各步骤：计划与实际对比", "延误：到期之后", "未开始", "尚未填写"]),
+    ],
+)
+def test_the_steps_are_drawn_planned_against_what_happened_above_their_table(
+    client, cast, resolved, language, words
+):
+    reader = cast["ceo"]
+    reader.language = language
+    reader.save(update_fields=["language"])
+    client.force_login(reader)
+    page = client.get(review_page(resolved)).content.decode()
+    chart = page[page.index('<figure class="gantt"') : page.index("</figure>")]
+    assert chart.count('<div class="gantt-row">') == resolved.tasks.count() == 3  # one row a step
+    assert chart.count("gantt-row-tier") == 3  # and one a tier, above its steps
+    assert all(task.title in chart for task in resolved.tasks.all())
+    assert 'class="gantt-span gantt-late gantt-open"' in chart  # T1's step was never done
+    assert all(word in page for word in words) and "—" not in page  # a bare dash reads as 二
+    assert page.index("</figure>") < page.index('<table class="data"><thead>')
 
 
 @pytest.mark.browser
