@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from analytics.charts import bar_chart, duration_text
 from analytics.figures import figures_compute
 from analytics.selectors import DIMENSIONS
-from analytics.trends import weekly_trends
-from analytics.week_chart import week_chart
+from analytics.week_chart import quarter_charts
 from core.permissions import may_see_everything
 
 
@@ -33,15 +32,6 @@ def analytics_page(request):
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "severity"
     now = timezone.now()
     figures = figures_compute(by=by, now=now)
-    weeks = weekly_trends(now=now)
-    trends = [
-        (
-            _("Incidents declared"),
-            week_chart(weeks, value=lambda week: week.incidents, text=lambda n: f"{n:g}"),
-        ),
-        (_("Mean time to acknowledge"), week_chart(weeks, value=lambda week: week.mtta, text=duration_text)),
-        (_("Mean time to resolve"), week_chart(weeks, value=lambda week: week.mttr, text=duration_text)),
-    ]
     if by == "severity":  # "SEV1", never a bare "1" that reads like a response tier
         for rows in figures.values():
             for row in rows:
@@ -65,7 +55,6 @@ def analytics_page(request):
         "by": by,
         "charts": charts,
         "dimensions": dimensions,
-        "trends": trends,
-        "first_week": weeks[0].starts,
+        "trends": quarter_charts(now=now),
     }
     return render(request, "analytics/page.html", context)

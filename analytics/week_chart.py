@@ -1,9 +1,14 @@
 """A figure week by week as columns (SVG drawn by analytics/week_chart.html): a column per week,
-a gap — never a zero, never a dash — where a week has no data."""
+a gap — never a zero, never a dash — where a week has no data. The quarter's three charts are
+drawn by analytics/trends.html, on the analytics page and the cockpit."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from analytics.trends import Week
+from django.utils.translation import gettext as _
+
+from analytics.charts import duration_text
+from analytics.trends import Week, weekly_trends
 
 HEIGHT = 60  # the plot's height in the SVG's units; its width is one unit per week
 
@@ -40,3 +45,17 @@ def week_chart(weeks: list[Week], *, value, text) -> WeekChart:
         columns.append(Column(x=x, y=HEIGHT - height, height=height, title=f"{week.starts:%m-%d}: {text(v)}"))
     latest = next((text(v) for v in reversed(values) if v is not None), "")
     return WeekChart(columns=columns, weeks=len(weeks), latest_text=latest)
+
+
+def quarter_charts(*, now: dt.datetime) -> dict:
+    """The last quarter's incidents, MTTA and MTTR as week charts, and the first week's date."""
+    weeks = weekly_trends(now=now)
+    figures = [
+        (_("Incidents declared"), lambda week: week.incidents, lambda n: f"{n:g}"),
+        (_("Mean time to acknowledge"), lambda week: week.mtta, duration_text),
+        (_("Mean time to resolve"), lambda week: week.mttr, duration_text),
+    ]
+    return {
+        "first_week": weeks[0].starts,
+        "charts": [(title, week_chart(weeks, value=value, text=text)) for title, value, text in figures],
+    }

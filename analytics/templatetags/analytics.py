@@ -1,22 +1,14 @@
-"""`{% include "analytics/tiles.html" %}`: MTTA and MTTR tiles of real incidents, for the dashboard."""
+"""`{% include "analytics/trends.html" %}` on the cockpit: the last quarter of real incidents."""
 
 from django import template
+from django.utils import timezone
 
-from analytics import selectors
-from analytics.charts import duration_text
+from analytics.week_chart import quarter_charts
 
 register = template.Library()
 
 
 @register.simple_tag
-def response_tiles() -> dict:
-    """Two queries: MTTA and MTTR over every real incident."""
-    incidents = selectors.incidents_in().filter(drill=False)
-    tiles = {}
-    for name, figure in (
-        ("mtta", selectors.mean_time_to_acknowledge),
-        ("mttr", selectors.mean_time_to_resolve),
-    ):
-        total = figure(incidents, by="all")
-        tiles[name] = duration_text(total[0]["value"]) if total else None
-    return tiles
+def quarter_trends() -> dict:
+    """Three queries: incidents, MTTA and MTTR per week over the last quarter."""
+    return quarter_charts(now=timezone.now())
