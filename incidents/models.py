@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.limits import LimitedTextField
 from playbooks.models import RaciRole
@@ -22,6 +23,12 @@ class IncidentStatus(models.TextChoices):
 
 class Incident(models.Model):
     title = models.CharField(_("title"), max_length=300)
+    title_zh = models.CharField(
+        _("title in Chinese"),
+        max_length=300,
+        blank=True,
+        help_text=_("Empty: everyone reads the title. A KRI that opens an incident writes both."),
+    )
     severity = models.PositiveSmallIntegerField(
         _("severity"), validators=[MinValueValidator(1), MaxValueValidator(4)], help_text=_("1 is the worst.")
     )
@@ -62,7 +69,19 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
 
     def __str__(self) -> str:
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the active one), where the incident has both."""
+        if self.title_zh and (get_language() or "").startswith("zh"):
+            return self.title_zh
         return self.title
+
+    @property
+    def reader_title(self):
+        """`shown_title`, worked out when read: a notification is written in each reader's language."""
+        return lazy(lambda: self.shown_title, str)()
 
 
 class TaskState(models.TextChoices):

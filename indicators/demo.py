@@ -44,7 +44,8 @@ def load(password: str) -> None:
 
     dau = services.kri_create(
         by=None,
-        name="Daily active users · 日活跃用户",
+        name="Daily active users",
+        name_zh="日活跃用户",
         unit="k users",
         owner=person["ops.lead"],
         risks=[dau_risk],
@@ -60,7 +61,8 @@ def load(password: str) -> None:
 
     health = services.kri_create(
         by=None,
-        name="User-health index · 用户健康度",
+        name="User-health index",
+        name_zh="用户健康度",
         unit="points",
         owner=person["ops.lead"],
         risks=[_risk("User-health index")],
@@ -76,7 +78,8 @@ def load(password: str) -> None:
 
     turnover = services.kri_create(
         by=None,
-        name="Inventory turnover days · 库存周转天数",
+        name="Inventory turnover days",
+        name_zh="库存周转天数",
         unit="days",
         owner=person["logistics"],
         risks=[_risk("Inventory turnover days")],
@@ -92,7 +95,8 @@ def load(password: str) -> None:
 
     cash = services.kri_create(
         by=None,
-        name="Operating cash flow · 经营现金流",
+        name="Operating cash flow",
+        name_zh="经营现金流",
         unit="M CNY",
         owner=person["treasurer"],
         risks=[_risk("Operating cash flow")],
@@ -108,7 +112,8 @@ def load(password: str) -> None:
 
     volatility = services.kri_create(
         by=None,
-        name="Supply-chain volatility index · 供应链波动指数",
+        name="Supply-chain volatility index",
+        name_zh="供应链波动指数",
         unit="points",
         owner=person["buyer"],
         risks=[_risk("Supply-chain break"), _risk("Supplier concentration")],

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import LimitedTextField
@@ -32,6 +34,7 @@ class KRI(models.Model):
     """A measured series tied to risks, with amber and red thresholds and a rule (see rules.py)."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     description = LimitedTextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     risks = models.ManyToManyField("risks.Risk", blank=True, related_name="kris", verbose_name=_("risks"))
@@ -67,7 +70,19 @@ class KRI(models.Model):
         verbose_name_plural = _("key risk indicators")
 
     def __str__(self) -> str:
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (the active one), where the KRI has both."""
+        if self.name_zh and (get_language() or "").startswith("zh"):
+            return self.name_zh
         return self.name
+
+    @property
+    def reader_name(self):
+        """`shown_name`, worked out when read: a notification is written in each reader's language."""
+        return lazy(lambda: self.shown_name, str)()
 
 
 class Reading(models.Model):

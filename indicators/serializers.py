@@ -54,6 +54,7 @@ class KRISerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "name_zh",
             "description",
             "unit",
             "risks",

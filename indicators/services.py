@@ -26,6 +26,7 @@ from notifications.services import notify
 
 KRI_FIELDS = [
     "name",
+    "name_zh",
     "description",
     "unit",
     "owner",
@@ -80,6 +81,7 @@ def kri_create(
     name: str,
     owner,
     direction: str,
+    name_zh: str = "",
     amber: float,
     red: float,
     risks: Sequence = (),
@@ -92,6 +94,7 @@ def kri_create(
 ) -> KRI:
     kri = KRI(
         name=name,
+        name_zh=name_zh,
         description=description,
         unit=unit,
         owner=owner,
@@ -261,7 +264,7 @@ def kris_flag_missing(*, now: dt.datetime | None = None) -> list[int]:
                 kind="kri.missing",
                 title=format_lazy(
                     gettext_lazy("{name}: no reading for {periods} expected period(s)"),
-                    name=kri.name,
+                    name=kri.reader_name,
                     periods=missed,
                 ),
                 url=reverse("kri-detail", args=[kri.pk]),

@@ -63,7 +63,7 @@ def export(request, kind: str):
 
 def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: int = 200):
     incidents = list(risk.incidents.order_by("-declared_at"))
-    titles = {incident.pk: incident.title for incident in incidents}
+    titles = {incident.pk: incident.shown_title for incident in incidents}
     history = list(selectors.risk_history(risk=risk)[:100])
     for change in history:
         change.incident_title = titles.get(change.incident_id, "")

@@ -132,7 +132,7 @@ def update_timers_fire(*, timers: list[Timer], incidents: dict[int, Incident], n
             Message(
                 recipients=people,
                 kind=happening.notification,
-                title=format_lazy(TITLES[timer.level], incident=incident.title),
+                title=format_lazy(TITLES[timer.level], incident=incident.reader_title),
                 **telling.incident_fields(incident=incident, participants=participants.of(incident)),
             )
         )

@@ -156,7 +156,7 @@ def incident_assign_role(
             kind=happenings.ROLE_ASSIGNED.notification,
             title=format_lazy(
                 gettext_lazy("{incident}: you are now its {role}"),
-                incident=incident.title,
+                incident=incident.reader_title,
                 role=IncidentRole(role).label,
             ),
             url=f"/incidents/{incident.pk}/",
@@ -304,7 +304,7 @@ def _tell_responsible(*, incident: Incident, task: Task, responsible: list[dict]
                 kind=happenings.TASK_ADDED.notification,
                 title=format_lazy(
                     gettext_lazy("{incident}: a task was added for you: “{task}”"),
-                    incident=incident.title,
+                    incident=incident.reader_title,
                     task=task.title,
                 ),
                 url=f"/incidents/{incident.pk}/",

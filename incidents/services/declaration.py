@@ -49,6 +49,7 @@ def check_declaration(*, title: str, severity, drill: bool, clock_rate, commande
 def incident_declare(
     *,
     title: str,
+    title_zh: str = "",
     severity: int,
     playbook_id: int,
     commander,
@@ -73,6 +74,7 @@ def incident_declare(
 
     incident = Incident.objects.create(
         title=title.strip(),
+        title_zh=title_zh.strip(),
         severity=severity,
         drill=drill,
         clock_rate=clock_rate,

@@ -64,7 +64,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
             Message(
                 recipients=people,
                 kind=happening.notification,
-                title=format_lazy(TITLES[timer.level], incident=incident.title, task=task.title),
+                title=format_lazy(TITLES[timer.level], incident=incident.reader_title, task=task.title),
                 body=telling.escalation_body(
                     incident=incident, task=task, now=now, latest_update=updates.get(incident.pk, "")
                 ),

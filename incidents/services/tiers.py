@@ -74,7 +74,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
                 recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),
                 kind=happenings.TIER_STARTED.notification,
                 title=format_lazy(
-                    _("{incident}: {tier} has started"), incident=incident.title, tier=tier.name
+                    _("{incident}: {tier} has started"), incident=incident.reader_title, tier=tier.name
                 ),
                 **fields,
             ),
@@ -83,7 +83,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
                 kind=happenings.TASK_OPENED.notification,
                 title=format_lazy(
                     _("{incident}: {tier} has started and you have tasks in it"),
-                    incident=incident.title,
+                    incident=incident.reader_title,
                     tier=tier.name,
                 ),
                 **fields,

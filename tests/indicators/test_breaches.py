@@ -144,3 +144,36 @@ def test_the_war_room_timeline_names_the_kri_and_the_reading_not_a_person(
     client.force_login(officer)
     page = client.get(f"/incidents/{Incident.objects.get().pk}/").content.decode()
     assert words in page and kri.name in page and "95" in page
+
+
+def test_an_incident_opened_by_a_kri_with_both_names_is_titled_in_each_readers_language(
+    make_kri, record, risk, client, make_user
+):
+    from django.utils import translation
+
+    from people.models import Role
+
+    kri = make_kri(on_red="open_incident", name="Daily active users", name_zh="日活跃用户数", unit="%")
+    incident = record(kri, 95, at(1)).breach.incident
+    assert (incident.title, incident.title_zh) == (
+        "Daily active users is red: 95 %",
+        "日活跃用户数 进入红灯区间：95 %",
+    )
+    with translation.override("zh-hans"):
+        assert str(incident) == incident.title_zh
+    for language, title in (("en", incident.title), ("zh-hans", incident.title_zh)):
+        reader = make_user(Role.EXECUTIVE, language=language)
+        client.force_login(reader)
+        for page in (f"/incidents/{incident.pk}/", "/incidents/", "/dashboard/"):
+            assert title in client.get(page).content.decode(), (language, page)
+    # The commander is told in their language, the KRI's name too.
+    for week, (language, words) in enumerate(
+        (("en", "Daily active users is red"), ("zh-hans", "日活跃用户数"))
+    ):
+        risk.owner.language = language
+        risk.owner.save(update_fields=["language"])
+        told = Notification.objects.filter(recipient=risk.owner, kind="kri.breach")
+        told.delete()
+        record(kri, 50, at(2 + 2 * week))
+        record(kri, 96, at(3 + 2 * week))
+        assert words in told.get().title

@@ -5,7 +5,7 @@ dashboard shows it without a reload, and once it is resolved the review page re-
 and proposes a better version of the playbook."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from incidents.models import Incident
@@ -46,7 +46,8 @@ def test_a_red_dau_reading_opens_an_incident_seen_live_and_reviewed_into_a_bette
 
     row = dashboard.locator(f"article[data-incident='{incident.pk}']")
     expect(row).to_be_visible()  # pushed to the open page: no reload
-    expect(row).to_contain_text(incident.title)
+    with translation.override(person["ceo"].language):
+        expect(row).to_contain_text(incident.shown_title)  # in the executive's language
     dashboard.screenshot(path=screenshot_dir / "done-when-dashboard.png", full_page=True)
 
     commander = incident.commander
