@@ -105,11 +105,13 @@ def test_reasons_reviews_and_badges_in_the_browser(
     url = f"{live_server.url}/risks/{risk.pk}/"
     page.goto(url)
 
-    # Both overdue badges readable (the KRI stylesheet is on this page too); the incident listed.
+    # Both overdue badges and every level badge readable (the KRI stylesheet is on this page too);
+    # the incident listed.
     badges = page.locator(".marker.overdue")
     assert badges.count() == 2
-    for index in range(2):
-        measured = badges.nth(index).evaluate(CONTRAST)
+    levels = page.locator(".badge[class*='level-']")
+    for badge in [badges.nth(index) for index in range(2)] + levels.all():
+        measured = badge.evaluate(CONTRAST)
         assert measured["ratio"] >= 4.5, measured
     incidents = page.locator("ul.risk-incidents").inner_text()
     assert "Main supplier plant fire" in incidents and words["sev"] in incidents
