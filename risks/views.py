@@ -18,6 +18,7 @@ from risks.api import IMPORT_INLINE_LIMIT, export_response
 from risks.filters import RegisterFilterForm
 from risks.forms import ActionForm, ActionStatusForm, ImportForm, ReviewForm, RiskForm
 from risks.models import ChangeSource, ImportJob, Risk, TreatmentAction
+from risks.rating_picker import pickers
 from risks.selectors import RegisterFilters
 from risks.tasks import run_import
 
@@ -127,7 +128,7 @@ def risk_create(request):
     if request.method == "POST" and form.is_valid() and (risk := _save_risk(request, form, None)):
         messages.success(request, _("%(ref)s is in the register.") % {"ref": risk.ref})
         return redirect("risk-detail", pk=risk.pk)
-    return render(request, "risks/form.html", {"form": form, "matrix": matrix})
+    return render(request, "risks/form.html", {"form": form, "matrix": matrix, "pickers": pickers(matrix)})
 
 
 @login_required
@@ -148,9 +149,8 @@ def risk_edit(request, pk: int):
             form.data["version"] = current.version
         else:
             current = None
-    return render(
-        request, "risks/form.html", {"form": form, "risk": risk, "current": current, "matrix": risk.matrix}
-    )
+    context = {"form": form, "risk": risk, "current": current, "matrix": risk.matrix}
+    return render(request, "risks/form.html", {**context, "pickers": pickers(risk.matrix)})
 
 
 def _post_to_risk(request, pk: int, *, form_class, write, done: str, slot: str):
