@@ -27,6 +27,7 @@ class Cell:
 class Picker:
     prefix: str
     name: str
+    fields: list  # the rating's likelihood and impact fields of the form
     likelihood_labels: list[tuple[int, str]]  # from the top: the most likely first
     impact_labels: list[tuple[int, str]]
     rows: list[list[Cell]]
@@ -36,7 +37,7 @@ def _label(entry: dict) -> str:
     return entry["label_zh"] if (get_language() or "").startswith("zh") else entry["label_en"]
 
 
-def pickers(matrix: RiskMatrix) -> dict[str, Picker]:
+def pickers(matrix: RiskMatrix, form) -> dict[str, Picker]:
     """One picker per rating, keyed by the name of the rating's impact field (where it is drawn)."""
     likelihoods = sorted(matrix.likelihood, key=lambda entry: -entry["value"])
     impacts = sorted(matrix.impact, key=lambda entry: entry["value"])
@@ -57,6 +58,7 @@ def pickers(matrix: RiskMatrix) -> dict[str, Picker]:
         f"{prefix}impact": Picker(
             prefix=prefix,
             name=str(name),
+            fields=[form[f"{prefix}likelihood"], form[f"{prefix}impact"]],
             likelihood_labels=[(entry["value"], _label(entry)) for entry in likelihoods],
             impact_labels=[(entry["value"], _label(entry)) for entry in impacts],
             rows=rows,

@@ -128,7 +128,7 @@ def risk_create(request):
     if request.method == "POST" and form.is_valid() and (risk := _save_risk(request, form, None)):
         messages.success(request, _("%(ref)s is in the register.") % {"ref": risk.ref})
         return redirect("risk-detail", pk=risk.pk)
-    return render(request, "risks/form.html", {"form": form, "matrix": matrix, "pickers": pickers(matrix)})
+    return render(request, "risks/form.html", {"form": form, "matrix": matrix, "pickers": pickers(matrix, form)})
 
 
 @login_required
@@ -150,7 +150,7 @@ def risk_edit(request, pk: int):
         else:
             current = None
     context = {"form": form, "risk": risk, "current": current, "matrix": risk.matrix}
-    return render(request, "risks/form.html", {**context, "pickers": pickers(risk.matrix)})
+    return render(request, "risks/form.html", {**context, "pickers": pickers(risk.matrix, form)})
 
 
 def _post_to_risk(request, pk: int, *, form_class, write, done: str, slot: str):
