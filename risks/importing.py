@@ -9,13 +9,14 @@ refuses the whole import (the line is named), so a concurrent edit is never over
 """
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,7 @@ class ImportReport:
 class Lookups:
     users: dict[str, int]
     categories: dict[str, int]
+    category_names: str  # every category, as an error lists them
     playbooks: set[int]
     risks: dict[int, Risk]
     matrices: dict[int, RiskMatrix]
@@ -75,14 +77,24 @@ class Lookups:
     @classmethod
     def load(cls) -> "Lookups":
         active = services.matrix_ensure_default()
+        categories = list(Category.objects.values_list("id", "key", "label_en", "label_zh"))
         return cls(
-            users=dict(people_active().values_list("username", "id")),
-            categories=dict(Category.objects.values_list("key", "id")),
+            users=_by_any_name(people_active().values_list("id", "username", "first_name", "last_name")),
+            categories=_by_any_name(categories),
+            category_names=", ".join(
+                f"{key} ({english} / {chinese})" for _pk, key, english, chinese in categories
+            ),
             playbooks=set(Playbook.objects.values_list("id", flat=True)),
             risks=Risk.objects.in_bulk(field_name="number"),
             matrices=RiskMatrix.objects.in_bulk(),
             active=active,
         )
+
+    def unknown_category(self, raw: str) -> str:
+        return _("Unknown category “%(raw)s”. One of: %(known)s.") % {
+            "raw": raw,
+            "known": self.category_names,
+        }
 
     def objects(self, values: dict) -> dict:
         """A row's values as the services take them: the category, owner and playbook themselves
@@ -127,8 +139,8 @@ def _clean_row(row: dict[str, str], lookups: Lookups) -> dict:
         values[column] = row.get(column) or ""
         if len(values[column]) > TEXT_MAX_LENGTH:
             errors[column] = text_too_long_message()
-    take("category", lambda raw: _known(raw, lookups.categories, _("Unknown category “%s”.")))
-    take("owner", lambda raw: _known(raw, lookups.users, _("Unknown user “%s”.")))
+    take("category", lambda raw: _known(raw, lookups.categories, lookups.unknown_category))
+    take("owner", lambda raw: _known(raw, lookups.users, _unknown_user))
     take("source", lambda raw: _choice(raw or Source.INTERNAL, Source))
     take("treatment", lambda raw: _choice(raw or Treatment.MITIGATE, Treatment))
     take("status", lambda raw: _choice(raw or RiskStatus.OPEN, RiskStatus))
@@ -175,16 +187,53 @@ def _title(raw: str) -> str:
     return raw
 
 
-def _known(raw: str, known: dict[str, int], message: str) -> int:
-    if raw not in known:
-        raise ValueError(message % raw)
-    return known[raw]
+def _by_any_name(rows) -> dict[str, int]:
+    """Each row's id under every name people know it by, case-folded: a key or username first, then
+    its labels in both languages, or a person's "first last" and "lastfirst" (as Chinese names are
+    written). A name two rows share belongs to neither."""
+    names: dict[str, int] = {}
+    shared = set()
+    for pk, key, *labels in rows:
+        if len(labels) == 2 and labels[0] and labels[1] and labels[0] != labels[1]:
+            labels = [*labels, f"{labels[0]} {labels[1]}", f"{labels[1]}{labels[0]}"]
+        for name in {key, *labels}:
+            folded = (name or "").strip().casefold()
+            if not folded:
+                continue
+            if names.get(folded, pk) != pk and name != key:
+                shared.add(folded)
+            names.setdefault(folded, pk)
+    return {name: pk for name, pk in names.items() if name not in shared}
+
+
+def _known(raw: str, known: dict[str, int], unknown: Callable[[str], str]) -> int:
+    if raw.casefold() not in known:
+        raise ValueError(unknown(raw))
+    return known[raw.casefold()]
+
+
+def _unknown_user(raw: str) -> str:
+    return _("Unknown user “%s”: give a username or a full name.") % raw
+
+
+@functools.cache
+def _choice_names(choices) -> dict[str, str]:
+    """Each choice's value under its key and its label in both languages, case-folded."""
+    names = {}
+    for value, label in choices.choices:
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                names[str(label).casefold()] = value
+        names[value] = value
+    return names
 
 
 def _choice(raw: str, choices) -> str:
-    if raw not in choices.values:
-        raise ValueError(_("One of: %s.") % ", ".join(choices.values))
-    return raw
+    """A choice by its key or its label in either language."""
+    if (value := _choice_names(choices).get(raw.casefold())) is None:
+        accepted = ", ".join(f"{key} ({label})" for key, label in choices.choices)
+        raise ValueError(_("One of: %s.") % accepted)
+    return value
 
 
 def _playbook(raw: str, known: set[int]) -> int | None:
@@ -208,15 +257,30 @@ def _whole(raw: str, *, required: bool, maximum: int = INT_MAX) -> int | None:
     return int(raw)
 
 
+# Besides ISO 8601, what office programs write: 2026/12/31, 2026.12.31, with or without a time.
+OFFICE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y-%m-%d")
+
+
+def _office_moment(raw: str) -> dt.datetime | None:
+    try:
+        if moment := parse_datetime(raw):
+            return moment
+    except ValueError:
+        pass
+    for layout in OFFICE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, layout)
+        except ValueError:
+            continue
+    return None
+
+
 def _moment(raw: str) -> dt.datetime | None:
     if not raw:
         return None
-    try:
-        moment = parse_datetime(raw)
-    except ValueError:
-        moment = None
+    moment = _office_moment(raw)
     if moment is None:
-        raise ValueError(_("“%s” is not a date and time (ISO 8601).") % raw)
+        raise ValueError(_("“%s” is not a date (2026-12-31, 2026/12/31, optionally with 09:30).") % raw)
     moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
     try:
         check_instant(moment)

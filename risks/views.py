@@ -128,7 +128,9 @@ def risk_create(request):
     if request.method == "POST" and form.is_valid() and (risk := _save_risk(request, form, None)):
         messages.success(request, _("%(ref)s is in the register.") % {"ref": risk.ref})
         return redirect("risk-detail", pk=risk.pk)
-    return render(request, "risks/form.html", {"form": form, "matrix": matrix, "pickers": pickers(matrix, form)})
+    return render(
+        request, "risks/form.html", {"form": form, "matrix": matrix, "pickers": pickers(matrix, form)}
+    )
 
 
 @login_required

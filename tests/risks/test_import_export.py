@@ -1,6 +1,7 @@
 """CSV and XLSX: an exact round trip, every bad row reported with line and field, all or nothing."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -296,3 +297,50 @@ def test_a_row_without_ratings_creates_a_risk_not_rated_and_exports_back_unchang
     assert not risk.rated and risk.level == "" and risk.residual_level == ""
     again = upload(api, export(api, risk_officer, "csv"), "again.csv").json()
     assert (again["created_count"], again["updated_count"], again["unchanged_count"]) == (0, 0, 3)
+
+
+def test_a_file_in_the_words_people_use_imports_and_an_unknown_value_says_what_would_do(
+    api, risk_officer, matrix, make_user
+):
+    from people.models import Role
+
+    make_user(Role.RESPONDER, username="wang.fang", first_name="芳", last_name="王")
+    people = {"title": "库存上升 15 %", "likelihood": "3", "impact": "4"}
+    rows = [
+        {**people, "category": "运营", "owner": "王芳", "treatment": "降低", "source": "External"},
+        {**people, "title": "Cash flow negative", "category": "financial", "owner": "wang.fang"},
+        {
+            **people,
+            "title": "Port strike",
+            "category": "Operational",
+            "owner": "王芳",
+            "next_review_at": "2027/03/31 09:30",
+        },
+    ]
+    api.force_authenticate(risk_officer)
+    response = upload(api, _csv(rows), "register.csv")
+    assert response.status_code == 200, response.json()
+    first = Risk.objects.get(title="库存上升 15 %")
+    assert (first.category.key, first.owner.username, first.treatment, first.source) == (
+        "operational",
+        "wang.fang",
+        "mitigate",
+        "external",
+    )
+
+    port = Risk.objects.get(title="Port strike")
+    assert (
+        port.next_review_at == dt.datetime(2027, 3, 31, 9, 30, tzinfo=dt.UTC)
+        and port.owner.username == "wang.fang"
+    )
+
+    wrong = [{**people, "category": "Weather", "owner": "nobody", "treatment": "pray"}]
+    response = upload(api, _csv(wrong), "register.csv")
+    assert response.status_code == 400
+    errors = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert "financial (Financial / 财务)" in errors["category"]
+    assert "username or a full name" in errors["owner"]
+    assert "mitigate (Mitigate)" in errors["treatment"]
+    wrong = [{**people, "owner": "wang.fang", "category": "market", "next_review_at": "31 March"}]
+    [error] = upload(api, _csv(wrong), "register.csv").json()["errors"]
+    assert error["field"] == "next_review_at" and "2026/12/31" in error["message"]
