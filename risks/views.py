@@ -214,31 +214,19 @@ def action_status(request, pk: int):
 def heatmap(request):
     rating = "residual" if request.GET.get("rating") == "residual" else "inherent"
     matrix = selectors.matrix_active()
-    counted = selectors.heatmap(rating=rating)
-    counts, not_rated = counted.cells, counted.not_rated
+    heat = selectors.heatmap(matrix=matrix, rating=rating)
     rows = [
-        {
-            "likelihood": likelihood,
-            "cells": [
-                {
-                    "impact": impact["value"],
-                    "level": matrix.level_of(likelihood["value"], impact["value"]),
-                    "count": counts.get((likelihood["value"], impact["value"]), 0),
-                }
-                for impact in matrix.impact
-            ],
-        }
-        for likelihood in reversed(matrix.likelihood)
+        {"likelihood": scale, "cells": [cell for cell in heat.cells if cell.likelihood == scale["value"]]}
+        for scale in reversed(matrix.likelihood)
     ]
     return render(
         request,
         "risks/heatmap.html",
         {
+            "heatmap": heat,
             "rows": rows,
             "matrix": matrix,
             "rating": rating,
-            "total": sum(counts.values()),
-            "not_rated": not_rated,
             "not_rated_filter": selectors.NOT_RATED,
         },
     )
