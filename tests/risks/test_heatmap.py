@@ -99,3 +99,30 @@ def test_the_residual_page_says_so_and_names_by_residual_rating_in_chinese(clien
         '<a class="more" href="/risks/?rating=residual&amp;likelihood=2&amp;impact=3">另有 1 项</a>' in page
     )
     assert f">{crowded['crowd'][4].ref}</a>" in page  # alone in 1 × 1
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            ["Inherent ratings: each risk before any treatment.", "+{count} more", "Likelihood {likelihood}"],
+        ),
+        (
+            "zh-hans",
+            [
+                "固有风险评级：各项风险在采取任何应对措施之前的评级。",
+                "另有 {count} 项",
+                "可能性 {likelihood}",
+            ],
+        ),
+    ],
+)
+def test_the_dashboard_card_carries_its_switch_and_its_words(client, make_user, matrix, language, words):
+    client.force_login(make_user(Role.EXECUTIVE, language=language))
+    page = client.get("/dashboard/").content.decode()
+    assert 'data-heatmap-rating="inherent" aria-pressed="true"' in page
+    assert 'data-heatmap-rating="residual" aria-pressed="false"' in page
+    assert 'data-risk-url="/risks/0/"' in page and 'data-register-url="/risks/"' in page
+    for text in words:
+        assert text in page
