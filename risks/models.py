@@ -209,6 +209,12 @@ class Risk(models.Model):
             return None
         return self.residual_likelihood * self.residual_impact
 
+    @property
+    def target_score(self) -> int | None:
+        if self.target_likelihood is None or self.target_impact is None:
+            return None
+        return self.target_likelihood * self.target_impact
+
     def review_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.status == RiskStatus.OPEN and self.next_review_at < (now or timezone.now())
 

@@ -20,6 +20,7 @@ from risks.forms import ActionForm, ActionStatusForm, ImportForm, ReviewForm, Ri
 from risks.models import ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.selectors import RegisterFilters
 from risks.tasks import run_import
+from risks.trajectory import trajectory_of
 
 PAGE_SIZE = 50
 
@@ -67,18 +68,23 @@ def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: 
     history = list(selectors.risk_history(risk=risk)[:100])
     for change in history:
         change.incident_title = titles.get(change.incident_id, "")
+    now = timezone.now()
+    trajectory = trajectory_of(history=history, matrix=risk.matrix, now=now)
+    for number, change in enumerate(trajectory.changes if trajectory.drawn else [], 1):
+        change.number = number  # as the chart numbers it
     return render(
         request,
         "risks/detail.html",
         {
             "risk": risk,
             "history": history,
+            "trajectory": trajectory,
             "reviews": risk.reviews.select_related("reviewed_by")[:50],
             "actions": risk.actions.select_related("owner"),
             "incidents": incidents,
             "review_form": review_form or ReviewForm(risk=risk),
             "action_form": action_form or ActionForm(initial={"owner": risk.owner_id}),
-            "now": timezone.now(),
+            "now": now,
             "active_matrix": selectors.matrix_active(),
         },
         status=status,
