@@ -22,6 +22,7 @@ from risks.serializers import (
     ActionSerializer,
     ActionStatusSerializer,
     CategorySerializer,
+    HeatMapSerializer,
     ImportJobSerializer,
     ImportRequestSerializer,
     MatrixSerializer,
@@ -167,32 +168,16 @@ class RiskViewSet(
         created = services.action_create(risk=risk, by=request.user, **data)
         return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[OpenApiParameter("rating", OpenApiTypes.STR, enum=["inherent", "residual"])])
+    @extend_schema(
+        parameters=[OpenApiParameter("rating", OpenApiTypes.STR, enum=["inherent", "residual"])],
+        responses=HeatMapSerializer,
+    )
     @action(detail=False, methods=["get"])
     def heatmap(self, request):
+        """Open risks per matrix cell: how many, and the first few by reference."""
         rating = choice_parameter(request.query_params, "rating", ("inherent", "residual")) or "inherent"
-        matrix = selectors.matrix_active()
-        counted = selectors.heatmap(rating=rating)
-        counts, not_rated = counted.cells, counted.not_rated
-        cells = [
-            {
-                "likelihood": likelihood["value"],
-                "impact": impact["value"],
-                "level": matrix.level_of(likelihood["value"], impact["value"]),
-                "count": counts.get((likelihood["value"], impact["value"]), 0),
-            }
-            for likelihood in matrix.likelihood
-            for impact in matrix.impact
-        ]
-        return Response(
-            {
-                "rating": rating,
-                "matrix_version": matrix.version,
-                "total": sum(counts.values()),
-                "not_rated": not_rated,
-                "cells": cells,
-            }
-        )
+        heat = selectors.heatmap(matrix=selectors.matrix_active(), rating=rating)
+        return Response(HeatMapSerializer(heat).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("type", OpenApiTypes.STR, enum=["csv", "xlsx"])],

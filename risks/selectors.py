@@ -3,10 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from risks.models import ActionStatus, Risk, RiskMatrix, RiskStatus, ScoreChange, TreatmentAction
+from risks.scoring import RATINGS
 
 ORDERINGS = {
     "ref": "number",
@@ -22,6 +24,7 @@ ORDERINGS = {
 MATRIX_BULK = ["matrix__likelihood", "matrix__impact", "matrix__levels", "matrix__grid"]
 LEVEL_SORT = ["low", "medium", "high", "critical"]
 NOT_RATED = "not_rated"  # the level filter's value for risks nobody has rated yet
+CELL_NAMES = 3  # the risks a heat-map cell names; "+N more" stands for the others
 
 
 def matrix_active() -> RiskMatrix | None:
@@ -124,27 +127,78 @@ def _level_rank(field: str) -> Case:
 
 
 @dataclass(frozen=True)
+class HeatMapCell:
+    likelihood: int
+    impact: int
+    level: str
+    count: int  # open risks rated in this cell
+    named: list[Risk]  # the first of them by reference, at most CELL_NAMES
+
+    @property
+    def more(self) -> int:
+        """The cell's risks it does not name (the register filtered to the cell lists them all)."""
+        return self.count - len(self.named)
+
+
+@dataclass(frozen=True)
 class HeatMap:
-    cells: dict[tuple[int, int], int]  # open, rated risks per (likelihood, impact)
+    matrix: RiskMatrix
+    rating: str  # "inherent" or "residual"
+    cells: list[HeatMapCell]  # every cell of the matrix, by likelihood then impact, lowest first
+    total: int  # open, rated risks
     not_rated: int  # open risks nobody has rated yet, counted apart
 
 
-def heatmap(*, rating: str = "inherent") -> HeatMap:
-    """Open risks per (likelihood, impact) cell, and those not rated apart, in one aggregate query."""
-    prefix = "residual_" if rating == "residual" else ""
-    rows = (
-        Risk.objects.filter(status=RiskStatus.OPEN)
-        .values_list(f"{prefix}likelihood", f"{prefix}impact")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    cells, not_rated = {}, 0
-    for likelihood, impact, count in rows:
-        if likelihood is None or impact is None:
+def _cell_counts(risks: QuerySet[Risk], likelihood: str, impact: str) -> tuple[dict, int]:
+    """Risks per (likelihood, impact) cell, and those not rated counted apart: one aggregate."""
+    counts, not_rated = {}, 0
+    for value_l, value_i, count in (
+        risks.values_list(likelihood, impact).annotate(count=Count("id")).order_by()
+    ):
+        if value_l is None or value_i is None:
             not_rated += count
         else:
-            cells[likelihood, impact] = count
-    return HeatMap(cells=cells, not_rated=not_rated)
+            counts[value_l, value_i] = count
+    return counts, not_rated
+
+
+def _cell_names(risks: QuerySet[Risk], likelihood: str, impact: str) -> dict[tuple[int, int], list[Risk]]:
+    """The first CELL_NAMES risks of each cell by reference, read in the order of the index on
+    (status, likelihood, impact, number): one query, no sort of the whole register."""
+    first = (
+        risks.filter(**{f"{likelihood}__isnull": False, f"{impact}__isnull": False})
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F(likelihood), F(impact)], order_by=F("number").asc())
+        )
+        .filter(place__lte=CELL_NAMES)
+        .only("number", "title", likelihood, impact)
+        .order_by("number")
+    )
+    named = {}
+    for risk in first:
+        named.setdefault((getattr(risk, likelihood), getattr(risk, impact)), []).append(risk)
+    return named
+
+
+def heatmap(*, matrix: RiskMatrix, rating: str = "inherent") -> HeatMap:
+    """Open risks on `matrix` per (likelihood, impact) cell, each cell naming its first few by
+    reference, and those not rated counted apart: two queries, whatever the size of the register."""
+    likelihood, impact, _level = RATINGS[rating]
+    open_risks = Risk.objects.filter(status=RiskStatus.OPEN)
+    counts, not_rated = _cell_counts(open_risks, likelihood, impact)
+    named = _cell_names(open_risks, likelihood, impact)
+    cells = [
+        HeatMapCell(
+            likelihood=value_l,
+            impact=value_i,
+            level=matrix.level_of(value_l, value_i),
+            count=counts.get((value_l, value_i), 0),
+            named=named.get((value_l, value_i), []),
+        )
+        for value_l in (scale["value"] for scale in matrix.likelihood)
+        for value_i in (scale["value"] for scale in matrix.impact)
+    ]
+    return HeatMap(matrix=matrix, rating=rating, cells=cells, total=sum(counts.values()), not_rated=not_rated)
 
 
 def risk_history(*, risk: Risk) -> QuerySet[ScoreChange]:

@@ -205,6 +205,32 @@ class ScoreChangeSerializer(serializers.ModelSerializer):
         return data
 
 
+class HeatMapRiskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ref = serializers.CharField()
+    title = serializers.CharField()
+
+
+class HeatMapCellSerializer(serializers.Serializer):
+    likelihood = serializers.IntegerField()
+    impact = serializers.IntegerField()
+    level = serializers.CharField()
+    count = serializers.IntegerField(help_text=_("Open risks rated in this cell."))
+    risks = HeatMapRiskSerializer(
+        source="named",
+        many=True,
+        help_text=_("The first few of them, by reference."),
+    )
+
+
+class HeatMapSerializer(serializers.Serializer):
+    rating = serializers.CharField()
+    matrix_version = serializers.IntegerField(source="matrix.version")
+    total = serializers.IntegerField(help_text=_("Open, rated risks."))
+    not_rated = serializers.IntegerField(help_text=_("Open risks nobody has rated yet, in no cell."))
+    cells = HeatMapCellSerializer(many=True)
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     """A periodic review: what was looked at, a note, the outcome, and new ratings if they change
     (written to the history with the note as their reason and the review as their source)."""

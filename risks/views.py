@@ -21,6 +21,7 @@ from risks.models import ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.rating_picker import pickers
 from risks.selectors import RegisterFilters
 from risks.tasks import run_import
+from risks.trajectory import trajectory_of
 
 PAGE_SIZE = 50
 
@@ -68,18 +69,23 @@ def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: 
     history = list(selectors.risk_history(risk=risk)[:100])
     for change in history:
         change.incident_title = titles.get(change.incident_id, "")
+    now = timezone.now()
+    trajectory = trajectory_of(history=history, matrix=risk.matrix, now=now)
+    for number, change in enumerate(trajectory.changes if trajectory.drawn else [], 1):
+        change.number = number  # as the chart numbers it
     return render(
         request,
         "risks/detail.html",
         {
             "risk": risk,
             "history": history,
+            "trajectory": trajectory,
             "reviews": risk.reviews.select_related("reviewed_by")[:50],
             "actions": risk.actions.select_related("owner"),
             "incidents": incidents,
             "review_form": review_form or ReviewForm(risk=risk),
             "action_form": action_form or ActionForm(initial={"owner": risk.owner_id}),
-            "now": timezone.now(),
+            "now": now,
             "active_matrix": selectors.matrix_active(),
         },
         status=status,
@@ -216,31 +222,19 @@ def action_status(request, pk: int):
 def heatmap(request):
     rating = "residual" if request.GET.get("rating") == "residual" else "inherent"
     matrix = selectors.matrix_active()
-    counted = selectors.heatmap(rating=rating)
-    counts, not_rated = counted.cells, counted.not_rated
+    heat = selectors.heatmap(matrix=matrix, rating=rating)
     rows = [
-        {
-            "likelihood": likelihood,
-            "cells": [
-                {
-                    "impact": impact["value"],
-                    "level": matrix.level_of(likelihood["value"], impact["value"]),
-                    "count": counts.get((likelihood["value"], impact["value"]), 0),
-                }
-                for impact in matrix.impact
-            ],
-        }
-        for likelihood in reversed(matrix.likelihood)
+        {"likelihood": scale, "cells": [cell for cell in heat.cells if cell.likelihood == scale["value"]]}
+        for scale in reversed(matrix.likelihood)
     ]
     return render(
         request,
         "risks/heatmap.html",
         {
+            "heatmap": heat,
             "rows": rows,
             "matrix": matrix,
             "rating": rating,
-            "total": sum(counts.values()),
-            "not_rated": not_rated,
             "not_rated_filter": selectors.NOT_RATED,
         },
     )

@@ -50,10 +50,49 @@
     if (!scheduled) scheduled = setTimeout(function () { scheduled = null; refresh(); }, REFRESH_DELAY_MS);
   }
 
+  /* The heat map card: the open risks per cell, the first few named, inherent or residual. */
+  function words(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (all, key) { return values[key]; });
+  }
+
+  function link(href, text, title) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (title) a.title = title;
+    return a;
+  }
+
+  function heatmapCell(box, heatmap, cell) {
+    var td = document.createElement("td");
+    td.className = "level-" + cell.level + (cell.count ? "" : " empty");
+    var filtered = box.dataset.registerUrl + "?rating=" + heatmap.rating +
+      "&likelihood=" + cell.likelihood + "&impact=" + cell.impact;
+    var count = link(filtered, cell.count, words(box.dataset.labelCell, cell));
+    count.className = "cell-count";
+    td.appendChild(count);
+    if (!cell.risks.length) return td;
+    var names = document.createElement("ul");
+    names.className = "cell-risks";
+    cell.risks.forEach(function (risk) {
+      names.appendChild(document.createElement("li")).appendChild(
+        link(box.dataset.riskUrl.replace(/0\/$/, risk.id + "/"), risk.ref, risk.title));
+    });
+    if (cell.count > cell.risks.length) {
+      var more = link(filtered, words(box.dataset.labelMore, { count: cell.count - cell.risks.length }));
+      more.className = "more";
+      names.appendChild(document.createElement("li")).appendChild(more);
+    }
+    td.appendChild(names);
+    return td;
+  }
+
   function drawHeatmap(box) {
-    fetch(box.dataset.heatmapUrl, { credentials: "same-origin" })
+    var rating = box.dataset.rating || "inherent";
+    fetch(box.dataset.heatmapUrl + "?rating=" + rating, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (heatmap) {
+        if (heatmap.rating !== (box.dataset.rating || "inherent")) return;  // switched since asked
         var likelihoods = [], impacts = [], byCell = {};
         heatmap.cells.forEach(function (cell) {
           if (likelihoods.indexOf(cell.likelihood) < 0) likelihoods.push(cell.likelihood);
@@ -64,8 +103,11 @@
         impacts.sort(function (a, b) { return a - b; });
         var table = document.createElement("table");
         table.className = "live-heatmap";
+        var shown = heatmap.rating === "residual" ? "labelResidual" : "labelInherent";
+        table.createCaption().textContent = box.dataset[shown];
+        var body = table.createTBody();
         likelihoods.forEach(function (likelihood, row) {
-          var tr = table.insertRow();
+          var tr = body.insertRow();
           if (row === 0) {
             var axis = document.createElement("th");
             axis.rowSpan = likelihoods.length;
@@ -77,13 +119,10 @@
           head.textContent = likelihood;
           tr.appendChild(head);
           impacts.forEach(function (impact) {
-            var cell = byCell[likelihood + ":" + impact];
-            var td = tr.insertCell();
-            td.className = "level-" + cell.level + (cell.count ? "" : " empty");
-            td.textContent = cell.count;
+            tr.appendChild(heatmapCell(box, heatmap, byCell[likelihood + ":" + impact]));
           });
         });
-        var foot = table.insertRow();
+        var foot = body.insertRow();
         foot.appendChild(document.createElement("th"));
         foot.appendChild(document.createElement("th"));
         impacts.forEach(function (impact) {
@@ -91,13 +130,13 @@
           th.textContent = impact;
           foot.appendChild(th);
         });
-        var caption = table.insertRow();
-        caption.appendChild(document.createElement("th"));
-        caption.appendChild(document.createElement("th"));
+        var axisRow = body.insertRow();
+        axisRow.appendChild(document.createElement("th"));
+        axisRow.appendChild(document.createElement("th"));
         var label = document.createElement("th");
         label.colSpan = impacts.length;
         label.textContent = box.dataset.labelImpact;
-        caption.appendChild(label);
+        axisRow.appendChild(label);
         box.replaceChildren(table);
         if (!heatmap.total) {
           var empty = document.createElement("p");
@@ -109,11 +148,23 @@
       .catch(function () { /* drawn again at the next interval */ });
   }
 
+  function switchHeatmap(box) {
+    var buttons = box.closest(".heatmap-card").querySelectorAll("[data-heatmap-rating]");
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        box.dataset.rating = button.dataset.heatmapRating;
+        buttons.forEach(function (other) { other.setAttribute("aria-pressed", String(other === button)); });
+        drawHeatmap(box);
+      });
+    });
+  }
+
   if (part) {
     window.RiskOpsLive.subscribe(part.dataset.liveStream, { onEvent: schedule, onStatus: showStatus });
   }
 
   document.querySelectorAll("[data-heatmap]").forEach(function (box) {
+    switchHeatmap(box);
     drawHeatmap(box);
     setInterval(function () { drawHeatmap(box); }, HEATMAP_EVERY_MS);
   });

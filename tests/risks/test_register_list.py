@@ -111,14 +111,23 @@ def test_a_deep_page_holds_the_rows_the_whole_list_has_there(api, executive, mak
     assert len(whole) == 12 and sum(pages, []) == whole
 
 
-def test_heatmap_counts_per_cell_in_one_aggregate_query(api, executive, register, django_assert_num_queries):
+def test_heatmap_counts_and_names_per_cell_in_two_queries(
+    api, executive, register, django_assert_num_queries
+):
     client = api.as_user(executive)
-    # token lookup, active matrix, the one aggregate
-    with django_assert_num_queries(3):
+    # token lookup, active matrix, the cells' counts, their first risks
+    with django_assert_num_queries(4):
         data = client.get("/api/v1/risks/heatmap/").json()
     cells = {(cell["likelihood"], cell["impact"]): cell for cell in data["cells"]}
     assert len(cells) == 25 and data["total"] == 3
-    assert cells[(4, 5)] == {"likelihood": 4, "impact": 5, "level": "critical", "count": 1}
+    supply = register["supply"]
+    assert cells[(4, 5)] == {
+        "likelihood": 4,
+        "impact": 5,
+        "level": "critical",
+        "count": 1,
+        "risks": [{"id": supply.pk, "ref": supply.ref, "title": supply.title}],
+    }
     assert cells[(3, 4)]["count"] == 1 and cells[(2, 2)]["count"] == 1 and cells[(1, 1)]["count"] == 0
 
 
