@@ -121,8 +121,10 @@ class Clients:
         line = self.process.stdout.readline().strip()
         if not line.startswith("ready "):
             raise RuntimeError(f"clients did not connect: {line!r}")
-        # How long after they began each client had its snapshot (or its subscription), s.
-        self.subscribed = json.loads(line.removeprefix("ready "))["subscribed"]
+        ready = json.loads(line.removeprefix("ready "))
+        # How long after they began each client had its snapshot (or its subscription), s; the
+        # close codes of those closed before it.
+        self.subscribed, self.refused = ready["subscribed"], ready["refused"]
 
     def say(self, message: dict) -> None:
         self.process.stdin.write(json.dumps(message) + "\n")
@@ -151,6 +153,7 @@ def layer_trial(args) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -164,6 +167,7 @@ def layer_trial(args) -> None:
     from riskops.embedded_redis import free_port
     from tests.factories import three_tier_spec
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in
     call_command("migrate", verbosity=0)
     if connection.vendor != "sqlite":
         call_command("flush", interactive=False, verbosity=0)
@@ -208,6 +212,8 @@ def layer_trial(args) -> None:
         ]
         try:
             clients = Clients({"websockets": urls})
+            if clients.refused:
+                raise RuntimeError(f"closed with {Counter(clients.refused)}")
         except RuntimeError as failure:
             print(f"{args.layer} layer: {failure}; server errors: {server_errors(log_path)}")
             raise SystemExit(1) from None
@@ -229,8 +235,7 @@ def layer_trial(args) -> None:
         )
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
     print(json.dumps({"layer": args.layer, **figures}))
 
 
@@ -241,11 +246,20 @@ def uvicorn(application: str, port: int, log) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stops a server, killing it when it takes more than 30 s (closing a thousand sockets)."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def storm_trial(args, incident, ports, servers, team) -> dict:
     """args.storm people open the incident's stream at the same moment, as after a deploy: half
     executives, half responders of a team named in its tasks; half with their browser's session
     cookie, half with a ticket. Prints and returns how long until each had its snapshot."""
-    from django.conf import settings
     from django.test import Client
 
     from core.realtime import encode
@@ -254,7 +268,6 @@ def storm_trial(args, incident, ports, servers, team) -> dict:
     from people.models import Role
     from people.services import user_create
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in
     people = [
         user_create(
             by=None,
@@ -283,22 +296,24 @@ def storm_trial(args, incident, ports, servers, team) -> dict:
     clients.results([])
     last_seq, state = incident_snapshot(user=people[1], incident_id=incident.pk)
     snapshot_bytes = len(encode({"type": "snapshot", "seq": last_seq, "data": state}).encode())
-    return storm_report(f"{args.layer} layer", clients.subscribed, cpu, snapshot_bytes)
+    return storm_report(f"{args.layer} layer", clients, cpu, snapshot_bytes)
 
 
-def storm_report(name: str, subscribed: list[float], cpu: float, snapshot_bytes: int) -> dict:
+def storm_report(name: str, clients: Clients, cpu: float, snapshot_bytes: int) -> dict:
+    subscribed = clients.subscribed
     figures = {
         "subscribed": len(subscribed),
         "all_in": max(subscribed),
         "p50": percentile(subscribed, 50),
         "p95": percentile(subscribed, 95),
-        "cpu_ms": cpu * 1000 / len(subscribed),
+        "cpu_ms": cpu * 1000 / (len(subscribed) + len(clients.refused)),
         "snapshot_bytes": snapshot_bytes,
     }
+    refused = ", ".join(f"{count} closed with {code}" for code, count in Counter(clients.refused).items())
     print(
-        f"{name:28s} {len(subscribed)} subscribed, all within {figures['all_in']:.2f} s"
-        f" (each: p50 {figures['p50']:.2f} s, p95 {figures['p95']:.2f} s);"
-        f" {figures['cpu_ms']:.2f} ms of server CPU each"
+        f"{name:28s} {len(subscribed)} subscribed{f' ({refused})' if refused else ''},"
+        f" all within {figures['all_in']:.2f} s (each: p50 {figures['p50']:.2f} s,"
+        f" p95 {figures['p95']:.2f} s); {figures['cpu_ms']:.2f} ms of server CPU each"
     )
     return figures
 
@@ -323,9 +338,8 @@ def storm_floor(args, snapshot_bytes: int) -> dict:
         clients.results([])
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-    return storm_report("floor: bare ASGI app", clients.subscribed, cpu, snapshot_bytes)
+            stop(server)
+    return storm_report("floor: bare ASGI app", clients, cpu, snapshot_bytes)
 
 
 def floor_trial(args, redis_url: str) -> dict:
