@@ -278,23 +278,22 @@ def storm_trial(args, incident, ports, servers, team) -> dict:
         )
         for n in range(args.storm)
     ]
-    urls, headers = [], []
+    urls = [f"ws://127.0.0.1:{ports[n % len(ports)]}/ws/incidents/{incident.pk}/" for n in range(args.storm)]
+    headers = [{} for _ in people]
     for n, person in enumerate(people):
-        url = f"ws://127.0.0.1:{ports[n % len(ports)]}/ws/incidents/{incident.pk}/"
         if n % 4 < 2:
             client = Client()
             client.force_login(person)
             origin = f"http://127.0.0.1:{ports[n % len(ports)]}"
-            headers.append({"Cookie": f"sessionid={client.cookies['sessionid'].value}", "Origin": origin})
-        else:
-            url += f"?ticket={ticket_issue(user_id=person.pk).ticket}"
-            headers.append({})
-        urls.append(url)
+            headers[n] = {"Cookie": f"sessionid={client.cookies['sessionid'].value}", "Origin": origin}
+    for n, person in enumerate(people):  # last: a ticket lives 60 s
+        if n % 4 >= 2:
+            urls[n] += f"?ticket={ticket_issue(user_id=person.pk).ticket}"
     cpu_before = sum(cpu_seconds(server.pid) for server in servers)
     clients = Clients({"websockets": urls, "headers": headers, "at_once": True})
     cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
     clients.results([])
-    last_seq, state = incident_snapshot(user=people[1], incident_id=incident.pk)
+    last_seq, state = incident_snapshot(incident_id=incident.pk)
     snapshot_bytes = len(encode({"type": "snapshot", "seq": last_seq, "data": state}).encode())
     return storm_report(f"{args.layer} layer", clients, cpu, snapshot_bytes)
 
