@@ -32,3 +32,9 @@ def user_group(user_id: int) -> str:
 
 def encode(event: dict) -> str:
     return json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def encode_with_data(event: dict, data: str) -> str:
+    """`event` encoded with its `data` already encoded (a state that many messages share), as
+    encode() would write it with "data" last."""
+    return f'{encode(event)[:-1]}, "data": {data}}}'

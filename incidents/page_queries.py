@@ -101,6 +101,11 @@ def open_risks():
     return Risk.objects.filter(status=RiskStatus.OPEN).order_by("pk")
 
 
+def linkable_risks(*, incident: Incident) -> QuerySet[Risk]:
+    """The open risks the incident is not linked to, with what their option shows."""
+    return open_risks().exclude(incidents=incident).only("pk", "number", "title")
+
+
 def published_playbooks() -> QuerySet[Playbook]:
     return Playbook.objects.filter(status=PlaybookStatus.PUBLISHED).order_by("name")
 

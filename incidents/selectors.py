@@ -73,11 +73,14 @@ def tasks_with_raci(*, names: bool = False) -> QuerySet[Task]:
     return Task.objects.select_related("tier").prefetch_related(Prefetch("assignments", queryset=assignments))
 
 
+def _listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """With what every list of incidents shows: the tier, playbook and commander, the next tier's start."""
+    return with_next_tier_at(incidents).select_related("current_tier", "playbook", "commander")
+
+
 def incident_list(*, user, status: str | None = None, drill: bool | None = None) -> QuerySet[Incident]:
     """Live incidents first, newest first within each group."""
-    incidents = with_next_tier_at(incidents_visible_to(user)).select_related(
-        "current_tier", "playbook", "commander"
-    )
+    incidents = _listed(incidents_visible_to(user))
     if status:
         incidents = incidents.filter(status=status)
     if drill is not None:
@@ -91,12 +94,23 @@ def incidents_with_tasks(*, user, names: bool = False) -> QuerySet[Incident]:
     return incident_list(user=user).prefetch_related(Prefetch("tasks", queryset=tasks_with_raci(names=names)))
 
 
+def _as_in_contract(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """With all that GET /api/v1/incidents/{id}/ shows: tasks, RACI, risk ids, roles, when the next
+    status update is due."""
+    return with_next_update_due_at(
+        incidents.prefetch_related(Prefetch("tasks", queryset=tasks_with_raci()))
+    ).prefetch_related(Prefetch("risks", queryset=Risk.objects.only("pk")), "role_holdings")
+
+
 def incidents_as_in_contract(*, user) -> QuerySet[Incident]:
-    """Visible incidents with all that GET /api/v1/incidents/{id}/ shows: tasks, RACI, risk ids,
-    roles, when the next status update is due."""
-    return with_next_update_due_at(incidents_with_tasks(user=user)).prefetch_related(
-        Prefetch("risks", queryset=Risk.objects.only("pk")), "role_holdings"
-    )
+    """Visible incidents as GET /api/v1/incidents/{id}/ shows them."""
+    return _as_in_contract(incident_list(user=user))
+
+
+def incident_as_in_contract(*, incident_id: int) -> Incident:
+    """The incident as GET /api/v1/incidents/{id}/ shows it to anyone who may see it, for a caller
+    that has checked who may; Incident.DoesNotExist if there is none."""
+    return _as_in_contract(_listed(Incident.objects.all())).get(pk=incident_id)
 
 
 def incident_timeline(
@@ -146,3 +160,8 @@ def pending_timers(*, now: dt.datetime) -> dict[str, int]:
     """How many timers wait, and how many of them are late (a sign that no worker fires them)."""
     pending = Timer.objects.filter(state=TimerState.PENDING)
     return {"pending": pending.count(), "late": pending.filter(due_at__lt=now - TIMER_LATE_AFTER).count()}
+
+
+def incident_last_seq(*, incident_id: int) -> int | None:
+    """The seq of the incident's latest timeline entry (None if there is no such incident)."""
+    return Incident.objects.filter(pk=incident_id).values_list("last_seq", flat=True).first()

@@ -14,5 +14,6 @@ urlpatterns = [
         name="incident-fragment",
     ),
     path("<int:incident_id>/actions/<slug:action>/", views.incident_action, name="incident-action"),
+    path("<int:incident_id>/linkable-risks/", views.incident_linkable_risks, name="incident-linkable-risks"),
     path("tasks/<int:task_id>/<slug:action>/", views.task_action, name="task-action"),
 ]

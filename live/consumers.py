@@ -9,6 +9,7 @@ by the missing ones, read from the timeline: no duplicate, no gap, even when two
 publish events of the same incident out of order.
 """
 
+import time
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -17,9 +18,19 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
 from core.instruments import WEBSOCKET_CONNECTIONS
-from core.realtime import DASHBOARD_GROUP, bell_group, encode, incident_group, team_group, user_group
+from core.realtime import (
+    DASHBOARD_GROUP,
+    bell_group,
+    encode,
+    encode_with_data,
+    incident_group,
+    team_group,
+    user_group,
+)
+from incidents.models import Incident
 from live import permissions, selectors
 from live.origin import ticket_of
+from live.snapshots import shared_snapshots
 from live.tickets import ticket_redeem
 from notifications.bell import bell_states
 from people.models import User
@@ -27,17 +38,10 @@ from people.selectors import people_active
 
 UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
-# Message types sent once per change to every receiver (see StreamConsumer.dispatch).
-FORWARDED = {"incident.event", "bell.changed"}
 
 
-@database_sync_to_async
-def authenticate(scope) -> User | None:
-    """The person behind a ticket, when one is given (the cookie is then ignored), or the session's."""
-    ticket = ticket_of(scope)
-    if ticket is not None:
-        user_id = ticket_redeem(ticket=ticket)
-        return people_active().filter(pk=user_id).first() if user_id else None
+def session_person(scope) -> User | None:
+    """The session's person, whom the authentication middleware has already read."""
     user = scope.get("user")
     return user if user is not None and user.is_authenticated and user.is_active else None
 
@@ -51,25 +55,53 @@ class StreamConsumer(AsyncWebsocketConsumer):
     def may_watch(self, user: User) -> bool:
         raise NotImplementedError
 
-    def opening(self) -> list[str]:
-        """The first messages (a snapshot first); sets self.sent to the seq each incident is at."""
+    def may_watch_at_once(self, user: User) -> bool:
+        """True when the person may watch whatever the stream shows, known without asking the
+        database (which may_watch may ask)."""
+        return False
+
+    def snapshot_messages(self) -> list[str]:
+        """The first messages (a snapshot first), read on the database thread; sets self.sent to
+        the seq each incident is at."""
         raise NotImplementedError
+
+    async def opening(self, *, joined_at: float) -> list[str] | None:
+        """The first messages, read after the stream's groups were joined (time.monotonic() then);
+        None when there is nothing to watch."""
+        return await database_sync_to_async(self.snapshot_messages)()
+
+    def admission(self, ticket: str | None) -> int | None:
+        """Sets self.user to the person behind the ticket, when one is given (the cookie is then
+        ignored), and checks that they may watch: one trip to the database thread. None when
+        admitted, else the code to close with."""
+        if ticket is not None:
+            user_id = ticket_redeem(ticket=ticket)
+            self.user = people_active().filter(pk=user_id).first() if user_id else None
+            if self.user is None:
+                return UNAUTHENTICATED
+        return None if self.may_watch_at_once(self.user) or self.may_watch(self.user) else FORBIDDEN
 
     async def connect(self):
         self.sent: dict[int, int] = {}
         self.joined: list[str] = []
         await self.accept()
-        self.user = await authenticate(self.scope)
-        if self.user is None:
+        ticket = ticket_of(self.scope)
+        self.user = session_person(self.scope) if ticket is None else None
+        if ticket is None and self.user is None:
             return await self.close(code=UNAUTHENTICATED)
-        if not await database_sync_to_async(self.may_watch)(self.user):
-            return await self.close(code=FORBIDDEN)
+        if ticket is not None or not self.may_watch_at_once(self.user):
+            refused = await database_sync_to_async(self.admission)(ticket)
+            if refused is not None:
+                return await self.close(code=refused)
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.joined = [*self.stream_groups(), user_group(self.user.pk)]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         WEBSOCKET_CONNECTIONS.inc()
-        for text in await database_sync_to_async(self.opening)():
+        opening = await self.opening(joined_at=time.monotonic())
+        if opening is None:
+            return await self.close(code=FORBIDDEN)
+        for text in opening:
             await self.send(text_data=text)
 
     async def disconnect(self, code):
@@ -82,13 +114,15 @@ class StreamConsumer(AsyncWebsocketConsumer):
         """The streams are one-way; whatever a client sends is ignored."""
 
     async def dispatch(self, message):
-        """Events are forwarded straight to their handler. Channels' own dispatch first hops to the
-        database thread to close stale connections, for every message to every receiver: that hop
-        cost more than the forwarding itself (bench/push), and these handlers only touch the
-        database through database_sync_to_async, which closes stale connections around each call."""
-        if message["type"] in FORWARDED:
-            return await getattr(self, get_handler_name(message))(message)
-        return await super().dispatch(message)
+        """Every message goes straight to its handler. Channels' own dispatch first hops to the
+        database thread to close stale connections, for every message: for each event to every
+        receiver that hop cost more than the forwarding itself (bench/push), and for each
+        connection it was one hop more in a reconnect storm. These handlers only touch the database
+        through database_sync_to_async, which closes stale connections around each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def incident_event(self, message):
         incident_id, seq = message["incident"], message["seq"]
@@ -115,10 +149,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if self.session_key is not None and message["session"] == self.session_key:
             await self.close(code=UNAUTHENTICATED)
 
-    def snapshot(self, *, seq: int, incident: int | None, data: dict) -> str:
-        return encode(
-            {"type": "snapshot", "seq": seq, "at": timezone.now(), "incident": incident, "data": data}
-        )
+    def snapshot(self, *, seq: int, incident: int | None, data: str) -> str:
+        """The snapshot message of the state `data`, already encoded."""
+        event = {"type": "snapshot", "seq": seq, "at": timezone.now(), "incident": incident}
+        return encode_with_data(event, data)
 
 
 class IncidentConsumer(StreamConsumer):
@@ -140,15 +174,30 @@ class IncidentConsumer(StreamConsumer):
     def may_watch(self, user):
         return permissions.may_watch_incident(user, self.incident_id)
 
-    def opening(self):
+    def may_watch_at_once(self, user):
+        """Those who see everything may watch any incident; whether this one exists, its snapshot says."""
+        return user.sees_everything
+
+    async def opening(self, *, joined_at):
         """The snapshot carries the seq the client continues from: its `since` (the events after
-        it follow, though the state already includes them) or, without one, the latest."""
-        last_seq, state = selectors.incident_snapshot(user=self.user, incident_id=self.incident_id)
-        since = self.since()
+        it follow, though the state already includes them) or, without one, the latest. The
+        snapshot is shared with the incident's other subscribers (live/snapshots.py)."""
+        try:
+            snapshot = await shared_snapshots.snapshot(incident_id=self.incident_id, joined_at=joined_at)
+        except Incident.DoesNotExist:
+            return None
+        last_seq, since = snapshot.seq, self.since()
         start = last_seq if since is None else min(since, last_seq)
-        replay = selectors.timeline_events(incident_id=self.incident_id, after=start, before=last_seq + 1)
+        replay = []
+        if start < last_seq:
+            replay = await database_sync_to_async(selectors.timeline_events)(
+                incident_id=self.incident_id, after=start, before=last_seq + 1
+            )
         self.sent[self.incident_id] = last_seq
-        return [self.snapshot(seq=start, incident=self.incident_id, data=state), *(t for _, t in replay)]
+        return [
+            self.snapshot(seq=start, incident=self.incident_id, data=snapshot.data),
+            *(t for _, t in replay),
+        ]
 
 
 class AggregateConsumer(StreamConsumer):
@@ -159,10 +208,10 @@ class AggregateConsumer(StreamConsumer):
     def snapshot_data(self, now) -> dict:
         raise NotImplementedError
 
-    def opening(self):
+    def snapshot_messages(self):
         data = self.snapshot_data(timezone.now())
         self.sent = {row["id"]: row["seq"] for row in data["incidents"]}
-        return [self.snapshot(seq=0, incident=None, data=data)]
+        return [self.snapshot(seq=0, incident=None, data=encode(data))]
 
 
 class TeamConsumer(AggregateConsumer):
@@ -191,6 +240,9 @@ class DashboardConsumer(AggregateConsumer):
     def may_watch(self, user):
         return permissions.may_watch_dashboard(user)
 
+    def may_watch_at_once(self, user):
+        return permissions.may_watch_dashboard(user)
+
     def snapshot_data(self, now):
         return selectors.dashboard_snapshot(now=now)
 
@@ -205,9 +257,12 @@ class BellConsumer(StreamConsumer):
     def may_watch(self, user):
         return True
 
-    def opening(self):
+    def may_watch_at_once(self, user):
+        return True
+
+    def snapshot_messages(self):
         state = bell_states(user_ids=[self.user.pk])[self.user.pk]
-        return [self.snapshot(seq=state["seq"], incident=None, data={"unread": state["unread"]})]
+        return [self.snapshot(seq=state["seq"], incident=None, data=encode({"unread": state["unread"]}))]
 
     async def bell_changed(self, message):
         await self.send(text_data=message["text"])

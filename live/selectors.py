@@ -10,13 +10,13 @@ from incidents.events import event_from_entry
 from incidents.happenings import ESCALATION_FIRED
 from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
 from incidents.selectors import (
-    incidents_as_in_contract,
+    incident_as_in_contract,
     tasks_with_raci,
     with_next_tier_at,
 )
 from incidents.serializers import IncidentDetailSerializer, TaskSerializer
 from incidents.transitions import LIVE_STATUSES
-from people.models import Team, User
+from people.models import Team
 from playbooks.models import RaciRole
 
 # The escalation level that reaches executives.
@@ -93,9 +93,10 @@ def team_snapshot(*, team_id: int, now: dt.datetime) -> dict:
     }
 
 
-def incident_snapshot(*, user: User, incident_id: int) -> tuple[int, dict]:
-    """The incident's last timeline seq and its current state (as GET /api/v1/incidents/{id}/)."""
-    incident = incidents_as_in_contract(user=user).get(pk=incident_id)
+def incident_snapshot(*, incident_id: int) -> tuple[int, dict]:
+    """The incident's last timeline seq and its current state, as GET /api/v1/incidents/{id}/ shows
+    it to anyone who may see it (the caller has checked who may); Incident.DoesNotExist if none."""
+    incident = incident_as_in_contract(incident_id=incident_id)
     return incident.last_seq, IncidentDetailSerializer(incident).data
 
 

@@ -32,6 +32,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict, deque
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +46,9 @@ INCIDENTS, LIVE_INCIDENTS, STEPS = 1_000, 60, 20
 TARGET_P95_MS = 100
 
 
-def options():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def options(doc: str = __doc__):
+    """The options of a bench that runs people against Uvicorn processes (this one's, bench/pages')."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     # Two per core: a sync view holds its process while it waits for the database, so with one
     # per core a request queues behind another's query while a core idles.
     parser.add_argument("--servers", type=int, default=4, help="Uvicorn processes")
@@ -213,6 +216,9 @@ def build(args):
     return {
         "executives": [session(user) for user in executives],
         "officers": [token(user) for user in officers],
+        "officer_sessions": [session(user) for user in officers],
+        # The live incidents' commanders (officers in turn), each signed in.
+        "commanders": {incident: session(officers[n % len(officers)]) for n, incident in enumerate(live)},
         "responders": [(token(user), session(user)) for user in responders],
         "risks": risk_ids,
         "live": live,
@@ -271,18 +277,21 @@ async def responder(recorder, connection, credentials, world):
                 world["acknowledged"].append(task)
 
 
-async def load(args, ports, world, cpu) -> tuple[Recorder, float, float]:
+def person(n: int, recorder: Recorder, connection: Connection, world: dict):
+    """The n-th client: 1 executive, 1 risk officer, 3 responders in every 5."""
+    kind = n % 5
+    if kind == 0:
+        return executive(recorder, connection, world["executives"][n], world)
+    if kind == 1:
+        return risk_officer(recorder, connection, world["officers"][n], world)
+    return responder(recorder, connection, world["responders"][n], world)
+
+
+async def load(args, ports, cpu, person) -> tuple[Recorder, float, float]:
+    """args.clients people, person(n, recorder, connection) each, measured for args.seconds after 5 s
+    of warm-up; returns the recorder, the seconds measured and the servers' CPU seconds meanwhile."""
     recorder = Recorder(args.think)
-    workers = []
-    for n in range(args.clients):
-        connection = Connection(ports[n % len(ports)])
-        kind = n % 5  # 1 executive, 1 risk officer, 3 responders in every 5
-        if kind == 0:
-            workers.append(executive(recorder, connection, world["executives"][n], world))
-        elif kind == 1:
-            workers.append(risk_officer(recorder, connection, world["officers"][n], world))
-        else:
-            workers.append(responder(recorder, connection, world["responders"][n], world))
+    workers = [person(n, recorder, Connection(ports[n % len(ports)])) for n in range(args.clients)]
     tasks = [asyncio.create_task(worker) for worker in workers]
     await asyncio.sleep(5)  # warm-up: connections opened, caches filled
     recorder.measuring, start, cpu_before = True, time.monotonic(), cpu()
@@ -294,12 +303,13 @@ async def load(args, ports, world, cpu) -> tuple[Recorder, float, float]:
     return recorder, seconds, used
 
 
-async def floor(args, ports, token) -> tuple[Recorder, float]:
+async def floor(args, ports, path: str, headers: dict) -> tuple[Recorder, float]:
+    """The same clients asking for the smallest answer there is (`path`), for args.floor_seconds."""
     recorder = Recorder(args.think)
 
     async def client(connection):
         while True:
-            await recorder.call(connection, "floor", "GET", "/api/v1/risk-categories/", token)
+            await recorder.call(connection, "floor", "GET", path, headers)
 
     tasks = [asyncio.create_task(client(Connection(ports[n % len(ports)]))) for n in range(args.clients)]
     await asyncio.sleep(2)
@@ -312,28 +322,22 @@ async def floor(args, ports, token) -> tuple[Recorder, float]:
     return recorder, seconds
 
 
-def main() -> int:
-    args = options()
+@contextmanager
+def serving(args, title: str):
+    """A private redis-server, a fresh test database with the benchmark data (build()) and
+    args.servers Uvicorn processes on them; yields the world and the processes' ids."""
+    import django
+
     from riskops.embedded_redis import EmbeddedRedis
 
     var = Path(os.environ["RISKOPS_VAR_DIR"])
     redis = EmbeddedRedis(var / "redis").start()
     os.environ["REDIS_URL"] = redis.url
-    try:
-        return bench(args, var)
-    finally:
-        redis.stop()
-
-
-def bench(args, var: Path) -> int:
-    import django
-
     django.setup()
     from django.conf import settings
     from django.db import connection
     from django.test.utils import get_runner, setup_test_environment
 
-    from bench.push.run import cpu_seconds
     from tests.servers import AsgiServer
 
     setup_test_environment()
@@ -342,45 +346,74 @@ def bench(args, var: Path) -> int:
     servers = []
     try:
         print(
-            f"API load benchmark · {connection.vendor} · {args.servers} Uvicorn processes · "
+            f"{title} · {connection.vendor} · {args.servers} Uvicorn processes · "
             f"{args.clients} clients pausing {args.think:g} s on average · "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
             flush=True,
         )
         world = build(args)
-        servers = [AsgiServer(var, redis_url=os.environ["REDIS_URL"]).start() for _ in range(args.servers)]
-        ports = [server.port for server in servers]
-        pids = [server.process.pid for server in servers]
-        recorder, seconds, cpu = asyncio.run(load(args, ports, world, lambda: sum(map(cpu_seconds, pids))))
-        floor_recorder, floor_seconds = asyncio.run(floor(args, ports, world["officers"][1]))
+        servers = [AsgiServer(var, redis_url=redis.url).start() for _ in range(args.servers)]
+        world["ports"] = [server.port for server in servers]
+        yield world, [server.process.pid for server in servers]
     finally:
         for server in servers:
             server.stop()
         runner.teardown_databases(old)
+        redis.stop()
 
-    print(f"  {len(world['live'])} live incidents; per endpoint, ms ({seconds:.0f} s measured):")
+
+def report(
+    recorder: Recorder,
+    seconds: float,
+    floor_recorder: Recorder,
+    floor_seconds: float,
+    cpu: float,
+    floor_name: str,
+):
+    """Prints each endpoint's figures, the floor's and the servers' CPU; returns every sample and error."""
     everything, errors = [], []
     for endpoint, samples in recorder.latencies.items():
         print(line(endpoint, samples, len(recorder.errors[endpoint]), seconds))
         everything += samples
         errors += recorder.errors[endpoint]
-    overall = line("all", everything, len(errors), seconds)
-    print(overall + f"   target p95 ≤ {TARGET_P95_MS}")
     floor_samples = floor_recorder.latencies["floor"]
-    print(
-        line(
-            "floor: risk categories (tiny)", floor_samples, len(floor_recorder.errors["floor"]), floor_seconds
-        )
-    )
+    print(line(f"floor: {floor_name}", floor_samples, len(floor_recorder.errors["floor"]), floor_seconds))
     print(
         f"  Uvicorn processes: {cpu * 1000 / len(everything):.1f} ms of CPU per request, "
         f"{cpu / seconds:.0%} of a core in all"
     )
-    print(f"  all / floor: p95 ×{percentile(everything, 95) / percentile(floor_samples, 95):.1f}")
+    return everything, errors + floor_recorder.errors["floor"]
+
+
+def conclude(errors: list[str]) -> int:
+    """Prints the load average at the end and the first errors; the exit code: 1 on any error."""
     print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
-    for error in (errors + floor_recorder.errors["floor"])[:10]:
+    for error in errors[:10]:
         print(f"  error: {error}")
-    return 1 if errors or floor_recorder.errors["floor"] else 0
+    return 1 if errors else 0
+
+
+def main() -> int:
+    from bench.push.run import cpu_seconds
+
+    args = options()
+    with serving(args, "API load benchmark") as (world, pids):
+        ports = world["ports"]
+        recorder, seconds, cpu = asyncio.run(
+            load(args, ports, lambda: sum(map(cpu_seconds, pids)), partial(person, world=world))
+        )
+        floor_recorder, floor_seconds = asyncio.run(
+            floor(args, ports, "/api/v1/risk-categories/", world["officers"][1])
+        )
+
+    print(f"  {len(world['live'])} live incidents; per endpoint, ms ({seconds:.0f} s measured):")
+    everything, errors = report(
+        recorder, seconds, floor_recorder, floor_seconds, cpu, "risk categories (tiny)"
+    )
+    print(line("all", everything, len(errors), seconds) + f"   target p95 ≤ {TARGET_P95_MS}")
+    floor_samples = floor_recorder.latencies["floor"]
+    print(f"  all / floor: p95 ×{percentile(everything, 95) / percentile(floor_samples, 95):.1f}")
+    return conclude(errors)
 
 
 if __name__ == "__main__":

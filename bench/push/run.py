@@ -15,6 +15,14 @@ events lost (missing once nothing more arrived for 5 s: lost, not late), and the
 per delivery and share of a core (under load, the share says how starved they were). The
 floor, measured in the same run: the same number of raw Redis subscribers,
 each its own connection, getting the same number of messages at the same rate from PUBLISH.
+
+    .venv/bin/python bench/push/run.py --layer pubsub --storm 1000
+
+A reconnect storm instead: N people (half executives, half responders; half with a session
+cookie, half with a ticket) open the incident's stream at the same moment; it reports how long
+until every one had its snapshot (and each one's time, p50/p95) and the servers' CPU per
+subscription. The floor, measured in the same run: the same clients opening WebSockets at once on
+Uvicorn serving bench/push/bare_asgi.py, which sends each a snapshot of the same size.
 """
 
 import argparse
@@ -28,6 +36,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+APPLICATION = "riskops.asgi:application"
+STEPS = 20  # tasks of the incident, as bench/api's
+STORM_TARGET_SECONDS, STORM_TARGET_CPU_MS = 5, 5
 
 LAYERS = {
     "pubsub": "riskops.settings",  # RedisPubSubChannelLayer: what the project runs
@@ -43,6 +55,13 @@ def options():
     parser.add_argument("--rate", type=float, default=20, help="state changes per second")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--servers", type=int, default=1, help="Uvicorn processes sharing the clients")
+    parser.add_argument(
+        "--storm",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: N people open the incident's stream at once (a reconnect storm); the floor",
+    )
     return parser.parse_args()
 
 
@@ -100,8 +119,12 @@ class Clients:
         )
         self.say(order)
         line = self.process.stdout.readline().strip()
-        if line != "ready":
+        if not line.startswith("ready "):
             raise RuntimeError(f"clients did not connect: {line!r}")
+        ready = json.loads(line.removeprefix("ready "))
+        # How long after they began each client had its snapshot (or its subscription), s; the
+        # close codes of those closed before it.
+        self.subscribed, self.refused = ready["subscribed"], ready["refused"]
 
     def say(self, message: dict) -> None:
         self.process.stdin.write(json.dumps(message) + "\n")
@@ -130,6 +153,7 @@ def layer_trial(args) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -143,6 +167,7 @@ def layer_trial(args) -> None:
     from riskops.embedded_redis import free_port
     from tests.factories import three_tier_spec
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in
     call_command("migrate", verbosity=0)
     if connection.vendor != "sqlite":
         call_command("flush", interactive=False, verbosity=0)
@@ -159,9 +184,8 @@ def layer_trial(args) -> None:
     }
     officer = user_create(by=None, username="officer", password="Bench-Password-1", role=Role.RISK_OFFICER)
     executive = user_create(by=None, username="ceo", password="Bench-Password-1", role=Role.EXECUTIVE)
-    playbook = playbook_publish(
-        playbook=playbook_create(spec=three_tier_spec(cast), created_by=officer), by=officer
-    )
+    spec = three_tier_spec(cast, extra_steps_in_t1=STEPS - 3)  # bench/api's incidents
+    playbook = playbook_publish(playbook=playbook_create(spec=spec, created_by=officer), by=officer)
     incident = services.incident_declare(
         title="Bench: supplier fire",
         severity=1,
@@ -172,18 +196,15 @@ def layer_trial(args) -> None:
 
     ports = [free_port() for _ in range(args.servers)]
     log_path = ROOT / "var" / f"bench-push-{args.layer}-server.log"
-    command = [sys.executable, "-m", "uvicorn", "riskops.asgi:application", "--no-proxy-headers"]
-    command += ["--log-level", "error", "--port"]
     with log_path.open("w") as log:
-        servers = [
-            subprocess.Popen(
-                [*command, str(port)], cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT
-            )
-            for port in ports
-        ]
+        servers = [uvicorn(APPLICATION, port, log) for port in ports]
     try:
         for port in ports:
             wait_for_port(port)
+        if args.storm:
+            figures = storm_trial(args, incident, ports, servers, cast["supply"])
+            print(f"{'':28s} errors logged: {server_errors(log_path)}")
+            return print(json.dumps({"layer": args.layer, **figures}))
         paths = [f"/ws/incidents/{incident.pk}/"] * args.clients + ["/ws/dashboard/"] * args.dashboard
         urls = [
             f"ws://127.0.0.1:{ports[n % len(ports)]}{path}?ticket={ticket_issue(user_id=executive.pk).ticket}"
@@ -191,6 +212,8 @@ def layer_trial(args) -> None:
         ]
         try:
             clients = Clients({"websockets": urls})
+            if clients.refused:
+                raise RuntimeError(f"closed with {Counter(clients.refused)}")
         except RuntimeError as failure:
             print(f"{args.layer} layer: {failure}; server errors: {server_errors(log_path)}")
             raise SystemExit(1) from None
@@ -212,9 +235,110 @@ def layer_trial(args) -> None:
         )
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
     print(json.dumps({"layer": args.layer, **figures}))
+
+
+def uvicorn(application: str, port: int, log) -> subprocess.Popen:
+    """Uvicorn serving `application` on `port`, as the project starts it (riskops/serving.py)."""
+    command = [sys.executable, "-m", "uvicorn", application, "--no-proxy-headers", "--no-access-log"]
+    command += ["--log-level", "error", "--port", str(port)]
+    return subprocess.Popen(command, cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stops a server, killing it when it takes more than 30 s (closing a thousand sockets)."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def storm_trial(args, incident, ports, servers, team) -> dict:
+    """args.storm people open the incident's stream at the same moment, as after a deploy: half
+    executives, half responders of a team named in its tasks; half with their browser's session
+    cookie, half with a ticket. Prints and returns how long until each had its snapshot."""
+    from django.test import Client
+
+    from core.realtime import encode
+    from live.selectors import incident_snapshot
+    from live.tickets import ticket_issue
+    from people.models import Role
+    from people.services import user_create
+
+    people = [
+        user_create(
+            by=None,
+            username=f"watcher{n}",
+            password="Bench-Password-1",
+            role=Role.EXECUTIVE if n % 2 else Role.RESPONDER,
+            teams=[] if n % 2 else [team],
+        )
+        for n in range(args.storm)
+    ]
+    urls = [f"ws://127.0.0.1:{ports[n % len(ports)]}/ws/incidents/{incident.pk}/" for n in range(args.storm)]
+    headers = [{} for _ in people]
+    for n, person in enumerate(people):
+        if n % 4 < 2:
+            client = Client()
+            client.force_login(person)
+            origin = f"http://127.0.0.1:{ports[n % len(ports)]}"
+            headers[n] = {"Cookie": f"sessionid={client.cookies['sessionid'].value}", "Origin": origin}
+    for n, person in enumerate(people):  # last: a ticket lives 60 s
+        if n % 4 >= 2:
+            urls[n] += f"?ticket={ticket_issue(user_id=person.pk).ticket}"
+    cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+    clients = Clients({"websockets": urls, "headers": headers, "at_once": True})
+    cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
+    clients.results([])
+    last_seq, state = incident_snapshot(incident_id=incident.pk)
+    snapshot_bytes = len(encode({"type": "snapshot", "seq": last_seq, "data": state}).encode())
+    return storm_report(f"{args.layer} layer", clients, cpu, snapshot_bytes)
+
+
+def storm_report(name: str, clients: Clients, cpu: float, snapshot_bytes: int) -> dict:
+    subscribed = clients.subscribed
+    figures = {
+        "subscribed": len(subscribed),
+        "all_in": max(subscribed),
+        "p50": percentile(subscribed, 50),
+        "p95": percentile(subscribed, 95),
+        "cpu_ms": cpu * 1000 / (len(subscribed) + len(clients.refused)),
+        "snapshot_bytes": snapshot_bytes,
+    }
+    refused = ", ".join(f"{count} closed with {code}" for code, count in Counter(clients.refused).items())
+    print(
+        f"{name:28s} {len(subscribed)} subscribed{f' ({refused})' if refused else ''},"
+        f" all within {figures['all_in']:.2f} s (each: p50 {figures['p50']:.2f} s,"
+        f" p95 {figures['p95']:.2f} s); {figures['cpu_ms']:.2f} ms of server CPU each"
+    )
+    return figures
+
+
+def storm_floor(args, snapshot_bytes: int) -> dict:
+    """The same clients opening a WebSocket at once on Uvicorn serving bench/push/bare_asgi.py,
+    which sends each a snapshot of the same size: no Django, no database, no Redis."""
+    from bench.asgi.run import wait_for_port
+    from riskops.embedded_redis import free_port
+
+    os.environ["BENCH_SNAPSHOT_BYTES"] = str(snapshot_bytes)
+    ports = [free_port() for _ in range(args.servers)]
+    with open(os.devnull, "w") as log:
+        servers = [uvicorn("bench.push.bare_asgi:application", port, log) for port in ports]
+    try:
+        for port in ports:
+            wait_for_port(port)
+        urls = [f"ws://127.0.0.1:{ports[n % len(ports)]}/" for n in range(args.storm)]
+        cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+        clients = Clients({"websockets": urls, "at_once": True})
+        cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
+        clients.results([])
+    finally:
+        for server in servers:
+            stop(server)
+    return storm_report("floor: bare ASGI app", clients, cpu, snapshot_bytes)
 
 
 def floor_trial(args, redis_url: str) -> dict:
@@ -255,9 +379,15 @@ def main():
     if os.environ.get("BENCH_PUSH_TRIAL"):  # a child started below, for one layer
         return layer_trial(args)
 
+    if args.storm:
+        what = f"{args.storm} people opening one incident's stream at once"
+    else:
+        what = (
+            f"{args.clients} clients on one incident's stream + {args.dashboard} on the dashboard; "
+            f"{args.rate:g} state changes/s for {args.seconds:g} s"
+        )
     print(
-        f"{args.clients} clients on one incident's stream + {args.dashboard} on the dashboard; "
-        f"{args.rate:g} state changes/s for {args.seconds:g} s; Uvicorn processes: {args.servers}; "
+        f"{what}; Uvicorn processes: {args.servers}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     results = {}
@@ -281,6 +411,7 @@ def main():
             *map(str, ["--clients", args.clients, "--dashboard", args.dashboard]),
         ]
         argv += ["--rate", str(args.rate), "--seconds", str(args.seconds), "--servers", str(args.servers)]
+        argv += ["--storm", str(args.storm)]
         try:
             trial = subprocess.run(
                 [sys.executable, *argv], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
@@ -293,6 +424,17 @@ def main():
         finally:
             redis_server.stop()
 
+    if args.storm:
+        figures = next((figures for figures in results.values() if figures), None)
+        floor = storm_floor(args, figures["snapshot_bytes"] if figures else 5000)
+        for layer, figures in results.items():
+            if figures:
+                print(
+                    f"{layer} layer / floor: all within ×{figures['all_in'] / floor['all_in']:.1f}, "
+                    f"server CPU ×{figures['cpu_ms'] / floor['cpu_ms']:.1f}"
+                    f"   target: all within {STORM_TARGET_SECONDS} s, ≤ {STORM_TARGET_CPU_MS} ms each"
+                )
+        return
     redis_server = EmbeddedRedis(ROOT / "var" / "bench-push-redis-floor").start()
     try:
         floor = floor_trial(args, redis_server.url)

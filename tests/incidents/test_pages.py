@@ -408,8 +408,8 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     # session, person, teams, incident, tasks, RACI, linked risks, roles, tiers, latest update,
-    # parties, timeline, bell; the commander's page also lists the risks they may link.
-    assert counts[1] == {"commander": 16, "buyer": 15}[who]
+    # parties, timeline, bell (the risks a commander may link are asked for when needed).
+    assert counts[1] == 15
 
 
 # --- my tasks -------------------------------------------------------------------------------
@@ -498,6 +498,34 @@ def test_a_bad_command_form_says_why_and_changes_nothing(as_user, cast, incident
     assert response.status_code == 400
     incident.refresh_from_db()
     assert incident.last_seq == before and incident.tasks.count() == 3
+
+
+def test_the_risks_a_commander_may_link_are_asked_for_when_the_form_opens(as_user, cast, incident):
+    from risks.models import Category
+    from risks.services import matrix_ensure_default, risk_archive, risk_create
+
+    matrix_ensure_default()
+    linked, open_, archived = (
+        risk_create(
+            by=cast["officer"],
+            title=title,
+            category=Category.objects.get(key="supply-chain"),
+            owner=cast["officer"],
+            likelihood=3,
+            impact=4,
+        )
+        for title in ("Linked already", "Open and not linked", "Archived")
+    )
+    services.incident_link_risk(incident_id=incident.pk, risk=linked, by=cast["commander"])
+    risk_archive(risk=archived, by=cast["officer"])
+    client = as_user(cast["commander"])
+    url = reverse("incident-linkable-risks", args=[incident.pk])
+    page = client.get(war_room(incident)).content.decode()
+    assert f'data-options-url="{url}"' in page and "Open and not linked" not in page
+    options = client.get(url).content.decode()
+    assert options == f'<option value="{open_.pk}">{open_.ref} Open and not linked</option>'
+    assert as_user(cast["buyer"]).get(url).status_code == 403  # sees the incident, does not command it
+    assert as_user(cast["outsider"]).get(url).status_code == 404
 
 
 def test_linking_a_risk_from_the_war_room_shows_it_with_its_level(as_user, cast, incident):

@@ -46,6 +46,24 @@ def test_the_register_shows_levels_markers_and_filters(client, executive, make_r
     assert "Supplier break" in cell and "Cash flow" not in cell
 
 
+def test_the_owner_filter_offers_every_active_person_with_the_chosen_one_selected(
+    client, executive, make_user, make_risk
+):
+    from people.models import Role
+
+    owner = make_user(Role.RESPONDER, username="chen.fang", first_name="Fang", last_name="Chen")
+    gone = make_user(Role.RESPONDER, username="left.us")
+    gone.is_active = False
+    gone.save()
+    make_risk(owner=owner)
+    client.force_login(executive)
+    page = client.get(f"/risks/?owner={owner.pk}").content.decode()
+    owners = page[page.index('<select name="owner"') : page.index("</select>", page.index('name="owner"'))]
+    assert f'<option value="{owner.pk}" selected>Fang Chen</option>' in owners
+    assert f'<option value="{executive.pk}">' in owners and f'value="{gone.pk}"' not in owners
+    assert '<option value="">—</option>' in owners
+
+
 def test_the_register_in_chinese(client, make_user, make_risk):
     from people.models import Role
 
