@@ -328,6 +328,7 @@ if PRODUCTION:
 # One JSON object per line (LOG_FORMAT=text for people reading a terminal), each with the
 # request id and incident id when known (core/log_context.py); Celery keeps to it too.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -344,8 +345,11 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # The project's own lines keep their level if a library resets the root logger's
+        # (a Celery worker started inside a process sets it to the worker's --loglevel).
+        "riskops": {"level": LOG_LEVEL},
         "django.db.backends": {"level": "INFO"},
         # django-axes tells every successful sign-in at INFO; lockouts and failures stay (WARNING).
         "axes": {"level": "WARNING"},

@@ -1,5 +1,6 @@
 """Real Celery workers and beat as separate processes, on a private Redis and the test database."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -7,7 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from celery.contrib.testing.worker import start_worker
 from django.db import connection
+
+from riskops.celery import app as celery_app
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -108,3 +112,15 @@ def wait_until(predicate, timeout: float, interval: float = 0.2, stack: Stack | 
             return True
         time.sleep(interval)
     return predicate()
+
+
+def worker_in_this_process():
+    """A solo Celery worker in a thread of the test process, for tests about what it does, not how it dies.
+
+    Celery sets the root logger's level as it starts (ERROR unless told); it is given the level
+    the project configured, so later tests in this process still see INFO lines.
+    """
+    level = logging.getLevelName(logging.getLogger().level)
+    return start_worker(
+        celery_app, pool="solo", loglevel=level, perform_ping_check=False, shutdown_timeout=10
+    )

@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
@@ -11,6 +10,7 @@ from notifications.kinds import KINDS
 from notifications.models import Channel, Delivery, DeliveryState, WebhookEndpoint
 from notifications.services import MAX_ATTEMPTS, notify
 from riskops.celery import app as celery_app
+from tests.processes import worker_in_this_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_a_failing_endpoint_never_holds_up_the_e_mail_or_the_working_webhook(eng
     WebhookEndpoint.objects.create(name="Bot", service="json", url=chat_bot.url, user=english)
     WebhookEndpoint.objects.create(name="Down", service="json", url=refused_url, user=english)
 
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_in_this_process():
         with transaction.atomic():
             notify(recipients=[english], kind="escalation", title=KINDS["escalation"], incident_id=9)
 

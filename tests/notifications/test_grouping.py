@@ -4,14 +4,13 @@ here), listing what escalated, not one per notice; sent once, by a real worker o
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
 from notifications.models import Channel, Delivery, DeliveryState
 from notifications.services import Message, notify_all
-from riskops.celery import app as celery_app
 from tests.notifications.test_end_to_end import wait_for
+from tests.processes import worker_in_this_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 WINDOW = 4
@@ -41,7 +40,7 @@ def test_a_burst_of_escalations_reaches_each_person_as_one_message_listing_them_
     settings.NOTIFICATION_GROUP_SECONDS = WINDOW
     while time.time() % WINDOW > 0.5:  # start at the beginning of a window, so the burst fits in one
         time.sleep(0.05)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_in_this_process():
         for task in (101, 102, 103):
             escalate([english, chinese], task)
         escalate([english], 104, incident_id=10)  # another incident: a message of its own

@@ -4,10 +4,10 @@ import asyncio
 import threading
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from channels.layers import get_channel_layer
 
 from riskops.celery import app as celery_app
+from tests.processes import worker_in_this_process
 
 pytestmark = pytest.mark.embedded_smoke
 reached_worker = threading.Event()
@@ -21,7 +21,7 @@ def mark_reached(payload):
 
 def test_a_task_travels_through_the_real_broker_to_a_real_worker():
     assert not celery_app.conf.task_always_eager
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_in_this_process():
         mark_reached.apply_async(args=[{"hello": "世界"}], queue="default")
         assert reached_worker.wait(timeout=15), "the worker never ran the task"
 

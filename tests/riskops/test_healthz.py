@@ -1,11 +1,10 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from core.heartbeat import record_beat_tick
-from riskops.celery import app as celery_app
 from riskops.embedded_redis import free_port
+from tests.processes import worker_in_this_process
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded_smoke]
 
@@ -36,7 +35,7 @@ def test_healthz_is_503_naming_the_worker_and_a_stale_beat(client):
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_200_when_everything_answers(client):
     record_beat_tick()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_in_this_process():
         deadline = time.monotonic() + 15
         while True:
             response = client.get("/healthz")
