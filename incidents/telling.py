@@ -1,8 +1,10 @@
 """What an incident's notifications say and who may hear them: the severity or DRILL tag of every
 copy, a drill's participants (only they hear a drill unless they chose otherwise), and the words of
-an escalation (what is late, whose it is, how late in plan time, the tier, the latest update)."""
+an escalation (what is late, whose it is, how late in plan time, the tier, the latest update) and of
+a missed status update."""
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -59,14 +61,19 @@ def plan_time(incident: Incident, length: dt.timedelta) -> dt.timedelta:
     return length * incident.clock_rate
 
 
-def latest_updates(incident_ids) -> dict[int, str]:
-    """The text of each incident's latest status update, in one query."""
+class LatestUpdate(NamedTuple):
+    body: str
+    at: dt.datetime
+
+
+def latest_updates(incident_ids) -> dict[int, LatestUpdate]:
+    """Each incident's latest status update (its text and when it was posted), in one query."""
     entries = TimelineEntry.objects.filter(
         incident_id__in=list(incident_ids), type=happenings.STATUS_UPDATE.timeline
     ).order_by("incident_id", "-seq")
-    latest: dict[int, str] = {}
-    for incident_id, data in entries.values_list("incident_id", "data"):
-        latest.setdefault(incident_id, (data or {}).get("body", ""))
+    latest: dict[int, LatestUpdate] = {}
+    for incident_id, data, at in entries.values_list("incident_id", "data", "at"):
+        latest.setdefault(incident_id, LatestUpdate((data or {}).get("body", ""), at))
     return latest
 
 
@@ -75,28 +82,57 @@ def _names(assignments, role: str):
     return ", ".join(names) or "—"
 
 
-def escalation_body(*, incident: Incident, task: Task, now: dt.datetime, latest_update: str):
+def _in_plan_time(incident: Incident, length: dt.timedelta, *, real, drill):
+    """`real` or, for a drill, `drill` (which also names the clock rate), with the length in plan time."""
+    wording = drill if incident.drill else real
+    return format_lazy(wording, length=Duration(plan_time(incident, length)), rate=incident.clock_rate)
+
+
+def _where_it_stands(incident: Incident, latest: LatestUpdate | None) -> list:
+    """The tier and the latest status update, the lines every notice about lateness ends with."""
+    return [
+        format_lazy(
+            _("Current tier: {tier}."), tier=incident.current_tier.name if incident.current_tier else "—"
+        ),
+        format_lazy(_("Latest status update: {update}"), update=latest.body)
+        if latest
+        else _("No status update yet."),
+    ]
+
+
+def escalation_body(*, incident: Incident, task: Task, now: dt.datetime, latest: LatestUpdate | None):
     """What is late, whose it is, how late (in plan time for a drill), the tier, the latest update;
     lazy, so each reader gets it in their language and time zone."""
     assignments = task.assignments.all()
-    late = (
-        _("Late by {late} of plan time (the drill's clock runs {rate}× faster).")
-        if incident.drill
-        else _("Late by {late}.")
-    )
     lines = [
         format_lazy(_("“{task}” was due {due}."), task=task.title, due=LocalTime(task.due_at)),
-        format_lazy(late, late=Duration(plan_time(incident, now - task.due_at)), rate=incident.clock_rate),
+        _in_plan_time(
+            incident,
+            now - task.due_at,
+            real=_("Late by {length}."),
+            drill=_("Late by {length} of plan time (the drill's clock runs {rate}× faster)."),
+        ),
         format_lazy(
             _("Responsible: {responsible}. Accountable: {accountable}."),
             responsible=_names(assignments, RaciRole.RESPONSIBLE),
             accountable=_names(assignments, RaciRole.ACCOUNTABLE),
         ),
-        format_lazy(
-            _("Current tier: {tier}."), tier=incident.current_tier.name if incident.current_tier else "—"
-        ),
-        format_lazy(_("Latest status update: {update}"), update=latest_update)
-        if latest_update
-        else _("No status update yet."),
+        *_where_it_stands(incident, latest),
     ]
     return format_lazy("{}\n{}\n{}\n{}\n{}", *lines)
+
+
+def missed_update_body(*, incident: Incident, now: dt.datetime, latest: LatestUpdate | None):
+    """How long there has been no status update (in plan time for a drill), the tier and the
+    latest update; lazy, like escalation_body."""
+    silence = now - (latest.at if latest else incident.declared_at)
+    lines = [
+        _in_plan_time(
+            incident,
+            silence,
+            real=_("No status update for {length}."),
+            drill=_("No status update for {length} of plan time (the drill's clock runs {rate}× faster)."),
+        ),
+        *_where_it_stands(incident, latest),
+    ]
+    return format_lazy("{}\n{}\n{}", *lines)

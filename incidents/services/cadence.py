@@ -121,6 +121,7 @@ def update_timers_fire(*, timers: list[Timer], incidents: dict[int, Incident], n
     leads = communications_leads({timer.incident_id for timer in timers})
     directory = Directory()
     participants = telling.Participants(directory)
+    updates = telling.latest_updates({timer.incident_id for timer in timers})
     messages, entries = [], defaultdict(list)
     for timer in timers:
         incident = incidents[timer.incident_id]
@@ -133,6 +134,7 @@ def update_timers_fire(*, timers: list[Timer], incidents: dict[int, Incident], n
                 recipients=people,
                 kind=happening.notification,
                 title=format_lazy(TITLES[timer.level], incident=incident.reader_title),
+                body=telling.missed_update_body(incident=incident, now=now, latest=updates.get(incident.pk)),
                 **telling.incident_fields(incident=incident, participants=participants.of(incident)),
             )
         )

@@ -66,7 +66,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
                 kind=happening.notification,
                 title=format_lazy(TITLES[timer.level], incident=incident.reader_title, task=task.title),
                 body=telling.escalation_body(
-                    incident=incident, task=task, now=now, latest_update=updates.get(incident.pk, "")
+                    incident=incident, task=task, now=now, latest=updates.get(incident.pk)
                 ),
                 **telling.incident_fields(
                     incident=incident, task=task, participants=participants.of(incident), directory=directory

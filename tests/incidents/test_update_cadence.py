@@ -60,6 +60,12 @@ def test_a_sev1_update_falls_due_in_30_minutes_then_escalates_to_executives_once
     fired = fire_due(declared_at + 60 * M)
     assert [(t.kind, t.level) for t in fired] == [(TimerKind.UPDATE_DUE, 2)]
     assert told(incident, "escalation") == {"ceo"}
+    [missed] = Notification.objects.filter(incident_id=incident.pk, kind="escalation")
+    assert missed.body.splitlines() == [
+        "No status update for 1 hour.",
+        f"Current tier: {incident.current_tier.name}.",
+        "No status update yet.",
+    ]
     entry = TimelineEntry.objects.get(incident=incident, type="update.missed")
     assert entry.actor is None and entry.data["due_at"] == (declared_at + 60 * M).isoformat()
     # Delivered again, nothing fires twice.
