@@ -9,6 +9,7 @@ from incidents import services as incidents
 from tests.factories import H, fire_due, plant_fire, published_plan, three_tier_spec
 
 TITLE = {"en": "Each step, planned against what happened", "zh-hans": "各步骤：计划与实际对比"}
+SKIPPED = {"en": "skipped", "zh-hans": "已跳过"}
 
 
 def a_day_of_work(cast, at):
@@ -54,6 +55,9 @@ def test_the_review_draws_each_step_planned_against_what_happened(
         page.set_viewport_size({"width": 1440, "height": 900})
         page.click(f".language-switch button[value={language}]")
         expect(chart).to_have_attribute("aria-label", TITLE[language])
+        # The table beside the chart says a skipped step was skipped, not late.
+        skipped_row = page.locator("tr", has=page.locator("td", has_text="Extra step 3"))
+        expect(skipped_row.locator("td").last).to_have_text(SKIPPED[language])
         for width, height in ((1440, 900), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
             expect(steps).to_have_count(6)
