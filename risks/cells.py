@@ -197,12 +197,32 @@ class Names:
         named = {pk: row for pk, row in self.playbooks.items() if row.name.casefold() == folded}
         if not named:
             raise ValueError(_("Unknown playbook %s.") % raw)
-        if len({row.lineage for row in named.values()}) > 1:
+        if len(self._plans_named[folded]) > 1:
             raise ValueError(_("Several playbooks are called “%s”: give the playbook's number.") % raw)
         if current in named:
             return current
         published = [pk for pk, row in named.items() if row.status == PlaybookStatus.PUBLISHED]
         return published[0] if published else max(named, key=lambda pk: named[pk].version)
+
+    @functools.cached_property
+    def _plans_named(self) -> dict[str, set[uuid.UUID]]:
+        """The plans (lineages) under each playbook name, case-folded."""
+        plans: dict[str, set[uuid.UUID]] = {}
+        for row in self.playbooks.values():
+            plans.setdefault(row.name.casefold(), set()).add(row.lineage)
+        return plans
+
+    def playbook_names(self) -> list[str]:
+        """The names that each name one plan (all its versions): what a file may give."""
+        names = {
+            row.name for row in self.playbooks.values() if len(self._plans_named[row.name.casefold()]) == 1
+        }
+        return sorted(names, key=str.casefold)
+
+    def _playbook_name(self, pk: int) -> str:
+        """A playbook's name; with its version when another plan has the same name."""
+        row = self.playbooks[pk]
+        return row.name if len(self._plans_named[row.name.casefold()]) == 1 else f"{row.name} v{row.version}"
 
     def shown(self, column: str, value):
         """A value as people read it: names and labels in the reader's language, a time in their
@@ -210,12 +230,13 @@ class Names:
         if value is None or value == "":
             return _("Not rated") if column == "level" else None
         if column == "category":
-            _key, english, chinese = self.categories[value]
-            return in_current_language(english, chinese)
+            key, english, chinese = self.categories[value]
+            label = in_current_language(english, chinese)
+            return label if self.category_of.get(label.casefold()) == value else key
         if column == "owner":
             return self.people[value][1]
         if column == "playbook":
-            return self.playbooks[value].name
+            return self._playbook_name(value)
         if column in CHOICES:
             return str(CHOICES[column](value).label)
         if column in LEVEL_COLUMNS:

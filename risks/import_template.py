@@ -39,21 +39,13 @@ def closed_lists(*, names: Names, matrix: RiskMatrix) -> dict[str, list[str]]:
         "owner": sorted(
             {names.people[pk][1] for pk in people_active().values_list("id", flat=True)}, key=str.casefold
         ),
-        "playbook": _playbook_names(names),
+        "playbook": names.playbook_names(),
     }
     lists |= {column: [str(label) for label in choices.labels] for column, choices in CHOICES.items()}
     for column in RATING_FIELDS:
         scale = matrix.impact if column.endswith("impact") else matrix.likelihood
         lists[column] = [step_label(step) for step in scale]
     return {column: lists[column] for column in COLUMNS if lists.get(column)}
-
-
-def _playbook_names(names: Names) -> list[str]:
-    """The names that each name one playbook (all its versions)."""
-    lineages: dict[str, set] = {}
-    for row in names.playbooks.values():
-        lineages.setdefault(row.name, set()).add(row.lineage)
-    return sorted((name for name, plans in lineages.items() if len(plans) == 1), key=str.casefold)
 
 
 def import_template_xlsx(*, matrix: RiskMatrix) -> bytes:

@@ -73,6 +73,12 @@ def as_reader(client, reader, language):
     return client
 
 
+def import_on_page(client, content: bytes, name: str) -> ImportJob:
+    """The import (not a preview) of a file uploaded on the page: its job."""
+    response = client.post("/risks/import/", {"file": SimpleUploadedFile(name, content)})
+    return ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+
+
 def workbook(response):
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     return load_workbook(io.BytesIO(response.content))
@@ -144,8 +150,7 @@ def test_the_template_is_for_those_who_write_the_register(client, executive):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_an_empty_template_imports_as_nothing_to_do(client, reader, language):
     content = as_reader(client, reader, language).get("/risks/import/template/").content
-    response = client.post("/risks/import/", {"file": SimpleUploadedFile("template.xlsx", content)})
-    job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+    job = import_on_page(client, content, "template.xlsx")
     assert (job.errors, job.total_rows, job.created_count) == ([], 0, 0)
 
 
@@ -244,12 +249,32 @@ def test_an_export_imported_unchanged_changes_nothing(client, reader, filled, pl
     as_reader(client, reader, language)
     content = client.get(f"/risks/export/{kind}/?keys={int(keys)}").content
     history = ScoreChange.objects.count()
-    response = client.post("/risks/import/", {"file": SimpleUploadedFile(f"register.{kind}", content)})
-    job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+    job = import_on_page(client, content, f"register.{kind}")
     assert (job.errors, job.created_count, job.updated_count, job.unchanged_count) == ([], 0, 0, 2)
     assert ScoreChange.objects.count() == history
     assert set(Risk.objects.values_list("version", flat=True)) == {1}
     assert Risk.objects.get(pk=filled[0].pk).playbook == plan  # by name, still the version it linked
+
+
+def test_an_export_in_chinese_imported_by_an_english_reader_changes_nothing(
+    client, reader, filled, make_user
+):
+    content = as_reader(client, reader, "zh-hans").get("/risks/export/xlsx/").content
+    english = make_user(Role.RISK_OFFICER, language="en", timezone=SHANGHAI)
+    client.force_login(english)
+    job = import_on_page(client, content, "登记册.xlsx")
+    assert (job.errors, job.updated_count, job.unchanged_count) == ([], 0, 2)
+
+
+def test_a_playbook_name_another_plan_shares_leaves_with_its_version_and_comes_back_unchanged(
+    client, reader, filled, plan
+):
+    Playbook.objects.create(name=plan.name)  # another plan of the same name
+    content = as_reader(client, reader, "en").get("/risks/export/csv/").content
+    _header, full, _bare = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+    assert dict(zip(EXPORTED, full, strict=True))["playbook"] == "供应链中断三级响应 v2"
+    job = import_on_page(client, content, "register.csv")
+    assert (job.errors, job.updated_count, job.unchanged_count) == ([], 0, 2)
 
 
 def test_a_playbook_named_for_a_new_risk_is_its_published_version_and_an_ambiguous_name_is_refused(
