@@ -19,7 +19,7 @@ from core.limits import MAX_DURATION
 from people.selectors import people_active
 from risks.cells import CHOICES, Names, step_label
 from risks.columns import COLUMNS, DERIVED_COLUMNS, GUIDANCE, REQUIRED_COLUMNS, heading
-from risks.models import Category, RiskMatrix
+from risks.models import Category, RiskMatrix, in_current_language
 from risks.scoring import RATING_FIELDS
 from risks.spreadsheet import MAX_ROWS
 
@@ -107,6 +107,7 @@ def _validations(risks, sheet, lists: dict[str, list[str]]) -> None:
 
 def _instructions(sheet, lists: dict[str, list[str]]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
+    semicolon = in_current_language("; ", "；")  # between the accepted values, as each language writes it
 
     def note(text: str, *, lines: int) -> None:
         """A paragraph across the table's width."""
@@ -131,11 +132,11 @@ def _instructions(sheet, lists: dict[str, list[str]]) -> None:
         sheet.cell(row=4, column=index).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
     for column in COLUMNS:
-        accepted = str(OPEN_ENDED[column]) if column in OPEN_ENDED else "; ".join(lists.get(column, []))
+        accepted = str(OPEN_ENDED[column]) if column in OPEN_ENDED else semicolon.join(lists.get(column, []))
         required = _("Yes") if column in REQUIRED_COLUMNS else ""
         sheet.append([heading(column), required, str(GUIDANCE[column]), accepted])
         for cell in sheet[sheet.max_row]:
             cell.alignment = wrap
     sheet.append([])
-    derived = ", ".join(heading(column) for column in DERIVED_COLUMNS)
+    derived = in_current_language(", ", "、").join(heading(column) for column in DERIVED_COLUMNS)
     note(_("Worked out, passed over on import: %(columns)s.") % {"columns": derived}, lines=2)
