@@ -172,6 +172,7 @@ def test_a_dry_run_previews_and_writes_nothing(api, risk_officer, register):
     assert (job["created_count"], job["updated_count"]) == (1, 1)
     update = next(change for change in job["changes"] if change["action"] == "update")
     assert update["ref"] == register.ref and {"title", "likelihood"} <= set(update["fields"])
+    assert {"title": "Renamed", "likelihood": "5 · Almost certain"}.items() <= dict(update["values"]).items()
     assert Risk.objects.count() == 3
     register.refresh_from_db()
     assert register.title != "Renamed"
