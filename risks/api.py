@@ -15,7 +15,7 @@ from core.errors import Conflict
 from core.filtering import boolean_parameter, choice_parameter
 from core.limits import BoundedJSONParser
 from core.permissions import RegisterWritersWriteOthersRead
-from risks import importing, selectors, services, spreadsheet
+from risks import exporting, importing, selectors, services
 from risks.filters import RegisterFilterForm
 from risks.models import Category, ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.serializers import (
@@ -180,14 +180,24 @@ class RiskViewSet(
         return Response(HeatMapSerializer(heat).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("type", OpenApiTypes.STR, enum=["csv", "xlsx"])],
+        parameters=[
+            OpenApiParameter("type", OpenApiTypes.STR, enum=["csv", "xlsx"]),
+            OpenApiParameter(
+                "keys",
+                OpenApiTypes.BOOL,
+                description="Keys instead of names: column keys, category keys, usernames, playbook "
+                "ids, UTC times (a round trip for scripts). Otherwise headings and values are in the "
+                "reader's language and times in their time zone.",
+            ),
+        ],
         responses={200: OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The register (filtered as the list is) as CSV or XLSX; importing the file back changes nothing."""
         kind = choice_parameter(request.query_params, "type", ("csv", "xlsx")) or "csv"
-        return export_response(self.get_queryset().order_by("number"), kind)
+        keys = bool(boolean_parameter(request.query_params, "keys"))
+        return export_response(self.get_queryset().order_by("number"), kind, keys=keys)
 
     @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses=ImportJobSerializer)
     @action(detail=False, methods=["post"], url_path="import")
@@ -215,14 +225,15 @@ class RiskViewSet(
         )
 
 
-def export_response(risks, kind: str) -> HttpResponse:
+def export_response(risks, kind: str, *, keys: bool) -> HttpResponse:
     if kind == "xlsx":
         response = HttpResponse(
-            spreadsheet.export_xlsx(risks),
+            exporting.export_xlsx(risks, keys=keys),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(spreadsheet.export_csv(risks), content_type="text/csv; charset=utf-8")
+        text = exporting.export_csv(risks, keys=keys)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="risk-register.{kind}"'
     return response
 

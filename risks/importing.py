@@ -9,23 +9,24 @@ refuses the whole import (the line is named), so a concurrent edit is never over
 """
 
 import datetime as dt
-import functools
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidTransition
-from core.limits import INT_MAX, MAX_DURATION, TEXT_MAX_LENGTH, check_instant, text_too_long_message
+from core.limits import MAX_DURATION, TEXT_MAX_LENGTH, text_too_long_message
 from people.selectors import people_active
 from playbooks.models import Playbook
-from risks import services
+from risks import cells, services
+from risks.cells import SHOWN_MOMENT, Names
 from risks.checks import moment_errors
+from risks.columns import COLUMNS, DERIVED_COLUMNS, REQUIRED_COLUMNS, column_of_heading
 from risks.models import (
     Category,
     ChangeSource,
@@ -38,16 +39,13 @@ from risks.models import (
     Treatment,
 )
 from risks.scoring import RATING_FIELDS, pair_errors, scale_error
-from risks.spreadsheet import COLUMNS, REQUIRED_COLUMNS, MalformedFile, read_rows
+from risks.spreadsheet import MalformedFile, read_rows
 
 REF = re.compile(r"^R-(\d+)$")
 PROGRESS_EVERY = 500
 CHANGES_KEPT = 500  # the preview lists this many changes; the counts cover them all
-COMPARED = [column for column in COLUMNS if column not in {"ref", "category", "owner", "playbook"}] + [
-    "category_id",
-    "owner_id",
-    "playbook_id",
-]
+BY_ID = {"category", "owner", "playbook"}
+COMPARED = [column for column in COLUMNS if column != "ref"]
 
 Progress = Callable[[int, int], None]
 
@@ -65,10 +63,7 @@ class ImportReport:
 
 @dataclass
 class Lookups:
-    users: dict[str, int]
-    categories: dict[str, int]
-    category_names: str  # every category, as an error lists them
-    playbooks: set[int]
+    names: Names
     risks: dict[int, Risk]
     matrices: dict[int, RiskMatrix]
     active: RiskMatrix
@@ -77,37 +72,33 @@ class Lookups:
     @classmethod
     def load(cls) -> "Lookups":
         active = services.matrix_ensure_default()
-        categories = list(Category.objects.values_list("id", "key", "label_en", "label_zh"))
         return cls(
-            users=_by_any_name(people_active().values_list("id", "username", "first_name", "last_name")),
-            categories=_by_any_name(categories),
-            category_names=", ".join(
-                f"{key} ({english} / {chinese})" for _pk, key, english, chinese in categories
-            ),
-            playbooks=set(Playbook.objects.values_list("id", flat=True)),
+            names=Names.load(),
             risks=Risk.objects.in_bulk(field_name="number"),
             matrices=RiskMatrix.objects.in_bulk(),
             active=active,
         )
 
+    def matrix_for(self, risk: Risk | None) -> RiskMatrix:
+        """The matrix a row is rated on: its risk's version, or the active one for a new risk."""
+        return self.matrices[risk.matrix_id] if risk else self.active
+
     def unknown_category(self, raw: str) -> str:
         return _("Unknown category “%(raw)s”. One of: %(known)s.") % {
             "raw": raw,
-            "known": self.category_names,
+            "known": self.names.category_list(),
         }
 
     def objects(self, values: dict) -> dict:
         """A row's values as the services take them: the category, owner and playbook themselves
         (each read once per import)."""
         values = dict(values)
-        if "category_id" in values:
-            values["category"] = self._one(Category.objects.all(), values.pop("category_id"))
-        if "owner_id" in values:
-            values["owner"] = self._one(people_active(), values.pop("owner_id"))
-        if "playbook_id" in values:
-            playbook = values.pop("playbook_id")
-            plans = Playbook.objects.only("id")
-            values["playbook"] = None if playbook is None else self._one(plans, playbook)
+        if "category" in values:
+            values["category"] = self._one(Category.objects.all(), values["category"])
+        if "owner" in values:
+            values["owner"] = self._one(people_active(), values["owner"])
+        if values.get("playbook") is not None:
+            values["playbook"] = self._one(Playbook.objects.only("id"), values["playbook"])
         return values
 
     def _one(self, queryset, pk: int):
@@ -116,6 +107,21 @@ class Lookups:
             self.read[key] = queryset.get(pk=pk)
         return self.read[key]
 
+    def shown(self, values: dict, columns, *, matrix: RiskMatrix) -> list[list[str]]:
+        """The row's values of these columns as the importing person reads them (a rating with its
+        label, "4 · Likely"), the empty ones left out."""
+        shown = []
+        for column in columns:
+            value = self.names.shown(column, values[column])
+            if value is None:
+                continue
+            if column in RATING_FIELDS:
+                scale = matrix.impact if column.endswith("impact") else matrix.likelihood
+                value = cells.step_label(scale[value - 1])
+            text = value.strftime(SHOWN_MOMENT) if isinstance(value, dt.datetime) else str(value)
+            shown.append([column, text])
+        return shown
+
 
 class RowErrors(Exception):
     def __init__(self, errors: dict[str, str]):
@@ -123,7 +129,9 @@ class RowErrors(Exception):
 
 
 def _clean_row(row: dict[str, str], lookups: Lookups) -> dict:
-    """The values of one row, typed and checked; RowErrors names every bad field."""
+    """The values of one row, typed and checked; RowErrors names every bad field.
+
+    Category, owner and playbook are given by their ids."""
     errors, values = {}, {}
 
     def take(column, parse):
@@ -134,24 +142,26 @@ def _clean_row(row: dict[str, str], lookups: Lookups) -> dict:
             errors[column] = str(error)
 
     take("ref", _ref)
+    existing = lookups.risks.get(values.get("ref"))
+    matrix = lookups.matrix_for(existing)
     take("title", _title)
     for column in ("cause", "event", "consequence"):
         values[column] = row.get(column) or ""
         if len(values[column]) > TEXT_MAX_LENGTH:
             errors[column] = text_too_long_message()
-    take("category", lambda raw: _known(raw, lookups.categories, lookups.unknown_category))
-    take("owner", lambda raw: _known(raw, lookups.users, _unknown_user))
-    take("source", lambda raw: _choice(raw or Source.INTERNAL, Source))
-    take("treatment", lambda raw: _choice(raw or Treatment.MITIGATE, Treatment))
-    take("status", lambda raw: _choice(raw or RiskStatus.OPEN, RiskStatus))
-    take("playbook", lambda raw: _playbook(raw, lookups.playbooks))
-    take("review_interval_days", lambda raw: _whole(raw, required=False, maximum=MAX_DURATION.days))
-    take("next_review_at", _moment)
+    names = lookups.names
+    take("category", lambda raw: cells.known(raw, names.category_of, lookups.unknown_category))
+    take("owner", lambda raw: cells.known(raw, names.person_of, _unknown_user))
+    take("source", lambda raw: cells.choice(raw or Source.INTERNAL, Source))
+    take("treatment", lambda raw: cells.choice(raw or Treatment.MITIGATE, Treatment))
+    take("status", lambda raw: cells.choice(raw or RiskStatus.OPEN, RiskStatus))
+    take("playbook", lambda raw: names.playbook(raw, current=existing.playbook_id if existing else None))
+    take("review_interval_days", lambda raw: cells.whole(raw, required=False, maximum=MAX_DURATION.days))
+    take("next_review_at", cells.moment)
     for column in RATING_FIELDS:
         # Empty ratings: a risk not rated yet (it stays so, or keeps the ratings it has).
-        take(column, lambda raw: _whole(raw, required=False))
-    existing = lookups.risks.get(values.get("ref"))
-    matrix = lookups.matrices[existing.matrix_id] if existing else lookups.active
+        scale = matrix.impact if column.endswith("impact") else matrix.likelihood
+        take(column, lambda raw, scale=scale: cells.rating(raw, scale))
     for column in RATING_FIELDS:
         if values.get(column) is not None and (message := scale_error(matrix, column, values[column])):
             errors[column] = message
@@ -165,9 +175,6 @@ def _clean_row(row: dict[str, str], lookups: Lookups) -> dict:
         raise RowErrors(errors)
     if values["residual_likelihood"] is None:
         values["residual_likelihood"], values["residual_impact"] = values["likelihood"], values["impact"]
-    values["category_id"] = values.pop("category")
-    values["owner_id"] = values.pop("owner")
-    values["playbook_id"] = values.pop("playbook")
     return values
 
 
@@ -187,106 +194,25 @@ def _title(raw: str) -> str:
     return raw
 
 
-def _by_any_name(rows) -> dict[str, int]:
-    """Each row's id under every name people know it by, case-folded: a key or username first, then
-    its labels in both languages, or a person's "first last" and "lastfirst" (as Chinese names are
-    written). A name two rows share belongs to neither."""
-    names: dict[str, int] = {}
-    shared = set()
-    for pk, key, *labels in rows:
-        if len(labels) == 2 and labels[0] and labels[1] and labels[0] != labels[1]:
-            labels = [*labels, f"{labels[0]} {labels[1]}", f"{labels[1]}{labels[0]}"]
-        for name in {key, *labels}:
-            folded = (name or "").strip().casefold()
-            if not folded:
-                continue
-            if names.get(folded, pk) != pk and name != key:
-                shared.add(folded)
-            names.setdefault(folded, pk)
-    return {name: pk for name, pk in names.items() if name not in shared}
-
-
-def _known(raw: str, known: dict[str, int], unknown: Callable[[str], str]) -> int:
-    if raw.casefold() not in known:
-        raise ValueError(unknown(raw))
-    return known[raw.casefold()]
-
-
 def _unknown_user(raw: str) -> str:
     return _("Unknown user “%s”: give a username or a full name.") % raw
 
 
-@functools.cache
-def _choice_names(choices) -> dict[str, str]:
-    """Each choice's value under its key and its label in both languages, case-folded."""
-    names = {}
-    for value, label in choices.choices:
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                names[str(label).casefold()] = value
-        names[value] = value
-    return names
-
-
-def _choice(raw: str, choices) -> str:
-    """A choice by its key or its label in either language."""
-    if (value := _choice_names(choices).get(raw.casefold())) is None:
-        accepted = ", ".join(f"{key} ({label})" for key, label in choices.choices)
-        raise ValueError(_("One of: %s.") % accepted)
-    return value
-
-
-def _playbook(raw: str, known: set[int]) -> int | None:
-    if not raw:
-        return None
-    number = _whole(raw, required=True)
-    if number not in known:
-        raise ValueError(_("Unknown playbook %s.") % raw)
-    return number
-
-
-def _whole(raw: str, *, required: bool, maximum: int = INT_MAX) -> int | None:
-    if not raw:
-        if required:
-            raise ValueError(_("Required."))
-        return None
-    if not raw.isascii() or not raw.isdigit():
-        raise ValueError(_("“%s” is not a whole number.") % raw)
-    if int(raw) > maximum:
-        raise ValueError(_("At most %(max)d.") % {"max": maximum})
-    return int(raw)
-
-
-# Besides ISO 8601, what office programs write: 2026/12/31, 2026.12.31, with or without a time.
-OFFICE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y-%m-%d")
-
-
-def _office_moment(raw: str) -> dt.datetime | None:
-    try:
-        if moment := parse_datetime(raw):
-            return moment
-    except ValueError:
-        pass
-    for layout in OFFICE_FORMATS:
-        try:
-            return dt.datetime.strptime(raw, layout)
-        except ValueError:
-            continue
-    return None
-
-
-def _moment(raw: str) -> dt.datetime | None:
-    if not raw:
-        return None
-    moment = _office_moment(raw)
-    if moment is None:
-        raise ValueError(_("“%s” is not a date (2026-12-31, 2026/12/31, optionally with 09:30).") % raw)
-    moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
-    try:
-        check_instant(moment)
-    except ValidationError as error:
-        raise ValueError(error.messages[0]) from None
-    return moment
+def _columns(header: list[str], report: "ImportReport") -> list[str | None]:
+    """The column each heading of the file names (by key, or by heading in either language); None
+    for a column worked out from the others. Every unknown, repeated or missing column is an error."""
+    known = column_of_heading()
+    columns: list[str | None] = []
+    for text in header:
+        column = known.get(text.casefold())
+        if column is None:
+            report.errors.append({"line": 1, "field": text, "message": _("Unknown column.")})
+        elif column in columns:
+            report.errors.append({"line": 1, "field": column, "message": _("This column is there twice.")})
+        columns.append(None if column in DERIVED_COLUMNS else column)
+    for column in sorted(REQUIRED_COLUMNS - set(columns)):
+        report.errors.append({"line": 1, "field": column, "message": _("This column is missing.")})
+    return columns
 
 
 def import_register(
@@ -310,13 +236,13 @@ def import_register(
     except MalformedFile as error:
         report.errors.append({"line": 1, "field": "file", "message": str(error)})
         return report
-    for column in sorted(REQUIRED_COLUMNS - set(header)):
-        report.errors.append({"line": 1, "field": column, "message": _("This column is missing.")})
-    for column in header:
-        if column not in COLUMNS:
-            report.errors.append({"line": 1, "field": column, "message": _("Unknown column.")})
+    columns = _columns(header, report)
     if report.errors:
         return report
+    rows = [
+        (line, {column: cell for column, cell in zip(columns, cells, strict=True) if column})
+        for line, cells in rows
+    ]
     report.total = len(rows)
     lookups = Lookups.load()
     cleaned, seen = [], {}
@@ -362,15 +288,11 @@ def _plan(cleaned: list[tuple[int, dict]], lookups: Lookups, report: ImportRepor
         if existing is None:
             plan.creates.append((line, values))
             report.created += 1
+            changed = COMPARED
             change = {"line": line, "ref": _ref_text(values["ref"]), "action": "create", "fields": []}
             moved = values["next_review_at"]
         else:
-            changed = [
-                name
-                for name in COMPARED
-                if values[name] is not None or name in {"playbook_id", "target_likelihood", "target_impact"}
-                if getattr(existing, name) != values[name]
-            ]
+            changed = [name for name in COMPARED if _changes(existing, name, values[name])]
             if not changed:
                 report.unchanged += 1
                 continue
@@ -382,8 +304,22 @@ def _plan(cleaned: list[tuple[int, dict]], lookups: Lookups, report: ImportRepor
         for name, messages in moment_errors("next_review_at", moved, now=now).items():
             report.errors.append({"line": line, "field": name, "message": messages[0]})
         if len(report.changes) < CHANGES_KEPT:
+            matrix = lookups.matrix_for(existing)
+            change["values"] = lookups.shown(values, changed, matrix=matrix)
             report.changes.append(change)
     return plan
+
+
+def _changes(risk: Risk, column: str, value) -> bool:
+    """Whether a row's value changes what the risk holds. An empty cell leaves a value as it is,
+    except the playbook and the target rating, which it empties; a time shown to the minute (as an
+    export for people writes it) leaves the time as it is."""
+    if value is None and column not in {"playbook", "target_likelihood", "target_impact"}:
+        return False
+    held = getattr(risk, f"{column}_id" if column in BY_ID else column)
+    if column == "next_review_at" and value == held.replace(second=0, microsecond=0):
+        return False
+    return held != value
 
 
 def _ref_text(number: int | None) -> str:
@@ -449,15 +385,21 @@ def import_job_run(*, job_id: int) -> None:
     def progress(processed: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(processed_rows=processed, total_rows=total)
 
+    person = job.created_by
     try:
-        report = import_register(
-            content=bytes(job.content),
-            filename=job.filename,
-            by=job.created_by,
-            dry_run=job.dry_run,
-            progress=progress,
-            job=job,
-        )
+        # The report speaks the importing person's language; a time without an offset is theirs.
+        with (
+            translation.override(person.language if person else None),
+            timezone.override(zoneinfo.ZoneInfo(person.timezone) if person else dt.UTC),
+        ):
+            report = import_register(
+                content=bytes(job.content),
+                filename=job.filename,
+                by=person,
+                dry_run=job.dry_run,
+                progress=progress,
+                job=job,
+            )
     except Exception:
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
         raise

@@ -1,4 +1,4 @@
-"""The register as a table: the columns, written to and read from CSV and XLSX."""
+"""A table in a file: CSV and XLSX, written so office programs read them right, read back safely."""
 
 import csv
 import datetime as dt
@@ -9,32 +9,10 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from risks.models import Risk
-
-COLUMNS = [
-    "ref",
-    "title",
-    "cause",
-    "event",
-    "consequence",
-    "category",
-    "source",
-    "owner",
-    "likelihood",
-    "impact",
-    "residual_likelihood",
-    "residual_impact",
-    "target_likelihood",
-    "target_impact",
-    "treatment",
-    "playbook",
-    "review_interval_days",
-    "next_review_at",
-    "status",
-]
-REQUIRED_COLUMNS = {"title", "category", "owner", "likelihood", "impact"}
-
+from risks.cells import SHOWN_MOMENT
 
 # A file holds at most this many rows and columns, and an XLSX file unpacks to at most this
 # many bytes (a small zip can hold gigabytes of sheet).
@@ -50,6 +28,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRAL = "'"
 # Excel on a Chinese Windows reads a CSV as UTF-8 only when it starts with the byte-order mark.
 BOM = "\ufeff"
+# How an XLSX file shows a time: as the pages do, to the minute.
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def neutral(text: str) -> str:
@@ -66,52 +46,77 @@ class MalformedFile(Exception):
 
 
 def _text(value) -> str:
+    """A cell of an XLSX file as text: a whole number without ".0"; a date as written, to the second,
+    with no time zone (the importing person's applies)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
+        if value.tzinfo is None:
+            # A spreadsheet keeps a time as a fraction of a day: round away the float's error.
+            value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
-def risk_row(risk: Risk) -> list[str]:
-    values = {
-        "ref": risk.ref,
-        "category": risk.category.key,
-        "owner": risk.owner.username,
-        "playbook": risk.playbook_id,
-    }
-    return [_text(values[column] if column in values else getattr(risk, column)) for column in COLUMNS]
+def _written(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime(SHOWN_MOMENT) if value.tzinfo is None else value.isoformat()
+    return str(value)
 
 
-def export_csv(risks: Iterable[Risk]) -> str:
+def csv_file(header: list[str], rows: Iterable[list]) -> str:
+    """A CSV table after a byte-order mark, no cell starting like a formula."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([neutral(cell) for cell in risk_row(risk)] for risk in risks)
+    writer.writerow(header)
+    writer.writerows([neutral(_written(value)) for value in row] for row in rows)
     return out.getvalue()
 
 
-def _text_cell(sheet, text: str) -> WriteOnlyCell:
-    """A cell that holds text, even text that starts like a formula."""
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
+def _cell(sheet, value) -> WriteOnlyCell:
+    """A number as a number, a date as a date, anything else as text (even text that starts like a
+    formula)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, dt.datetime):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, str):
+        cell.data_type = "s"
     return cell
 
 
-def export_xlsx(risks: Iterable[Risk]) -> bytes:
+def header_cell(sheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_file(header: list[str], rows: Iterable[list], *, title: str, widths: list[int]) -> bytes:
+    """One sheet: the header frozen at the top with a filter on every column, then the rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("risks")
-    sheet.append(COLUMNS)
-    for risk in risks:
-        sheet.append([_text_cell(sheet, cell) for cell in risk_row(risk)])
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([header_cell(sheet, text) for text in header])
+    lines = 1
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+        lines += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{lines}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and the rows of a CSV or XLSX file, each row with its line number (header = 1)."""
+def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the rows of a CSV or XLSX file, each row's cells as many as the header's,
+    with its line number (header = 1)."""
     if filename.lower().endswith(".xlsx"):
         table = _bounded(_xlsx_table(content))
     elif filename.lower().endswith(".csv"):
@@ -126,7 +131,7 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[
     def rows():
         for line, cells in enumerate(table, start=2):
             if any(cells):
-                yield line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
+                yield line, (cells + [""] * len(header))[: len(header)]
 
     return header, rows()
 

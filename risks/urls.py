@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.risk_create, name="risk-create"),
     path("heatmap/", views.heatmap, name="heatmap"),
     path("import/", views.import_file, name="risk-import"),
+    path("import/template/", views.import_template, name="risk-import-template"),
     path("import/<int:job_id>/", views.import_job, name="risk-import-job"),
     path("export/<str:kind>/", views.export, name="risk-export"),
     path("<int:pk>/", views.risk_detail, name="risk-detail"),

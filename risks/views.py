@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,10 @@ from core.errors import Conflict, InvalidTransition
 from core.permissions import may_write_register
 from risks import importing, selectors, services
 from risks.api import IMPORT_INLINE_LIMIT, export_response
+from risks.columns import heading, heading_of_field
 from risks.filters import RegisterFilterForm
 from risks.forms import ActionForm, ActionStatusForm, ImportForm, ReviewForm, RiskForm
+from risks.import_template import import_template_xlsx
 from risks.models import ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.rating_picker import pickers
 from risks.selectors import RegisterFilters
@@ -60,7 +62,8 @@ def export(request, kind: str):
     form = RegisterFilterForm(request.GET)
     if kind not in {"csv", "xlsx"} or not form.is_valid():
         raise Http404
-    return export_response(selectors.risk_list(filters=form.register_filters()).order_by("number"), kind)
+    risks = selectors.risk_list(filters=form.register_filters()).order_by("number")
+    return export_response(risks, kind, keys=request.GET.get("keys", "").lower() in {"1", "true", "yes"})
 
 
 def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: int = 200):
@@ -254,6 +257,17 @@ def import_file(request):
     return render(request, "risks/import.html", {"form": form})
 
 
+@login_required
+def import_template(request):
+    _writer(request)
+    response = HttpResponse(
+        import_template_xlsx(matrix=services.matrix_ensure_default()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="risk-register-template.xlsx"'
+    return response
+
+
 def _start(job: ImportJob, *, large: bool) -> None:
     if large:
         transaction.on_commit(lambda: run_import.delay(job.pk))
@@ -272,4 +286,9 @@ def import_job(request, job_id: int):
         )
         _start(real, large=len(job.content) > IMPORT_INLINE_LIMIT)
         return redirect("risk-import-job", job_id=real.pk)
-    return render(request, "risks/import_job.html", {"job": job})
+    changes = [
+        {**change, "shown": [(heading(column), text) for column, text in change.get("values", [])]}
+        for change in job.changes
+    ]
+    errors = [{**error, "column": heading_of_field(error["field"])} for error in job.errors]
+    return render(request, "risks/import_job.html", {"job": job, "changes": changes, "errors": errors})

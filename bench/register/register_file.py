@@ -3,7 +3,7 @@
 
 def register_csv(owners: list[str], count: int) -> bytes:
     """A register file of `count` risks spread over every category, owner and matrix cell."""
-    from risks.spreadsheet import COLUMNS
+    from risks.columns import COLUMNS
 
     categories = [
         "strategic",

@@ -13,8 +13,9 @@ from django.db import connection
 
 from core.errors import Conflict
 from risks import importing, services
+from risks.exporting import export_csv
 from risks.models import ChangeSource, Risk, ScoreChange
-from risks.spreadsheet import COLUMNS
+from risks.spreadsheet import BOM
 from tests.factories import NOW
 
 pytestmark = [
@@ -25,15 +26,11 @@ WAIT = 10  # seconds a thread may wait for the other before the test fails
 
 
 def file_renaming(risk: Risk, title: str) -> bytes:
-    """The register's own export of `risk`, with a new title and inherent 5 × 5."""
-    from risks.spreadsheet import risk_row
-
-    row = dict(
-        zip(COLUMNS, risk_row(Risk.objects.select_related("category", "owner").get(pk=risk.pk)), strict=True)
-    )
+    """The register's own export of `risk` (as keys), with a new title and inherent 5 × 5."""
+    [row] = csv.DictReader(io.StringIO(export_csv(Risk.objects.filter(pk=risk.pk), keys=True).lstrip(BOM)))
     row.update(title=title, likelihood="5", impact="5", residual_likelihood="5", residual_impact="5")
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=list(row))
     writer.writeheader()
     writer.writerow(row)
     return out.getvalue().encode()
