@@ -1,6 +1,7 @@
 """What a KRI's readings do: a breach opens when a reading leaves green and closes on the next green
 one. Amber tells the owner and brings the linked risks' reviews forward; red takes the KRI's
-configured action, once per breach (the red claim is a conditional update on the breach row)."""
+configured action, once per breach (the red claim is a conditional update on the breach row), and
+lapses the linked risks' acceptances."""
 
 import datetime as dt
 
@@ -15,6 +16,7 @@ from incidents.services import incident_declare
 from indicators.models import BAND_RANK, KRI, Band, Breach, BreachState, OnRed
 from notifications.services import notify
 from playbooks.selectors import playbook_current_published
+from risks.acceptances import acceptances_lapse_for_kri
 from risks.models import RiskStatus
 from risks.services import risk_update
 
@@ -92,6 +94,9 @@ def _amber(*, kri: KRI, value: float, by, now: dt.datetime) -> None:
 
 def _red(*, kri: KRI, breach: Breach, value: float, by, now: dt.datetime) -> None:
     risks = _open_risks(kri)
+    acceptances_lapse_for_kri(
+        risks=risks, kri_id=kri.pk, name=kri.name, name_zh=kri.name_zh, value=value, unit=kri.unit, now=now
+    )
     breach.action = kri.on_red
     if kri.on_red == OnRed.REVIEW:
         _reviews_forward(kri=kri, risks=risks, due=now, by=by, now=now)

@@ -20,6 +20,10 @@ KINDS = {
     "risk.review_overdue": _("A risk review is overdue"),
     "risk.action_overdue": _("A treatment action is overdue"),
     "risk.escalated": _("A risk review escalates a risk"),
+    "risk.acceptance_requested": _("A risk acceptance awaits a decision"),
+    "risk.acceptance_approved": _("A risk acceptance is approved"),
+    "risk.acceptance_declined": _("A risk acceptance is declined"),
+    "risk.acceptance_lapsed": _("A risk acceptance lapses"),
 }
 
 # What someone who never changed a preference receives besides the in-app inbox.

@@ -31,6 +31,7 @@ app.conf.task_routes = {
     "notifications.deliver": {"queue": DEFAULT_QUEUE},
     "notifications.requeue_stalled_deliveries": {"queue": DEFAULT_QUEUE},
     "reviews.remind_follow_ups": {"queue": DEFAULT_QUEUE},
+    "risks.lapse_acceptances": {"queue": TIMERS_QUEUE},
     "risks.remind_overdue": {"queue": DEFAULT_QUEUE},
     "risks.run_import": {"queue": DEFAULT_QUEUE},
     "riskops.purge_expired_data": {"queue": DEFAULT_QUEUE},
@@ -42,6 +43,12 @@ app.conf.beat_schedule = {
     "indicators-flag-missing-readings": {"task": "indicators.flag_missing_readings", "schedule": 60.0},
     # Overdue risk reviews and treatment actions: each owner told once.
     "risks-remind-overdue": {"task": "risks.remind_overdue", "schedule": 60},
+    # Risk acceptances whose expiry has come lapse (the acceptance row is the timer; each lapses once).
+    "risks-lapse-acceptances": {
+        "task": "risks.lapse_acceptances",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Sends messages for due timers that are still pending: the safety net under the fast path.
     "sweep-timers": {"task": "incidents.sweep_timers", "schedule": 1.0, "options": {"expires": 5}},
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},

@@ -62,6 +62,7 @@ def _attention_list(now: dt.datetime) -> dict:
     return {
         "reviews_overdue": attention.reviews_overdue(now=now),
         "above_appetite": attention.above_appetite(now=now),
+        "treatment_to_decide": attention.treatment_to_decide(now=now),
         "kris": Shortlist.of(kris_not_green(), reverse("kri-list")),
         "actions_overdue": Shortlist.of(actions_overdue(now=now)),
     }

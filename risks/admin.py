@@ -50,9 +50,11 @@ class RiskMatrixAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["key", "label_en", "label_zh", "position", "active"]
+    list_display = ["key", "label_en", "label_zh", "position", "active", "appetite", "appetite_score"]
     list_editable = ["label_en", "label_zh", "position", "active"]
     search_fields = ["key", "label_en", "label_zh"]
+    # Set on the appetite page (or the API), which judges the category's risks again.
+    readonly_fields = ["appetite", "appetite_score"]
 
     def has_delete_permission(self, request, obj=None):
         return False

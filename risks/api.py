@@ -1,13 +1,16 @@
 """/api/v1/risks/, /api/v1/risk-matrix/ and friends: permission, validation, one service, serialisation."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,12 +18,16 @@ from core.errors import Conflict
 from core.filtering import boolean_parameter, choice_parameter
 from core.limits import BoundedJSONParser
 from core.permissions import RegisterWritersWriteOthersRead
-from risks import exporting, importing, selectors, services
+from risks import acceptances, exporting, importing, selectors, services
 from risks.filters import RegisterFilterForm
-from risks.models import Category, ChangeSource, ImportJob, Risk, TreatmentAction
+from risks.models import Acceptance, Category, ChangeSource, ImportJob, Risk, TreatmentAction
+from risks.permissions import may_decide_acceptance, may_request_acceptance
 from risks.serializers import (
+    AcceptanceDecisionSerializer,
+    AcceptanceSerializer,
     ActionSerializer,
     ActionStatusSerializer,
+    CategoryAppetiteSerializer,
     CategorySerializer,
     HeatMapSerializer,
     ImportJobSerializer,
@@ -58,6 +65,14 @@ class RiskViewSet(
     serializer_class = RiskSerializer
     permission_classes = [RegisterWritersWriteOthersRead]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    # Acceptances are asked for by the risk's owner too, and decided by executives: their
+    # services say who may (risks.permissions), before the body is read.
+    ACCEPTANCE_ACTIONS = {"acceptances", "acceptance_approve", "acceptance_decline"}
+
+    def get_permissions(self):
+        if self.action in self.ACCEPTANCE_ACTIONS:
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     def get_queryset(self):
         if self.action not in {"list", "export"}:
@@ -72,7 +87,16 @@ class RiskViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter(name, OpenApiTypes.STR)
-            for name in ("level", "residual_level", "category", "owner", "status", "search", "ordering")
+            for name in (
+                "level",
+                "residual_level",
+                "category",
+                "owner",
+                "status",
+                "acceptance",
+                "search",
+                "ordering",
+            )
         ]
         + [OpenApiParameter("review_overdue", OpenApiTypes.BOOL)]
     )
@@ -167,6 +191,51 @@ class RiskViewSet(
         data.pop("status", None)
         created = services.action_create(risk=risk, by=request.user, **data)
         return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=AcceptanceSerializer(many=True))
+    @extend_schema(methods=["POST"], request=AcceptanceSerializer, responses={201: AcceptanceSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def acceptances(self, request, pk=None):
+        """The risk's acceptances, newest first; POST asks for one (justification, conditions, expiry)."""
+        risk = self.get_object()
+        if request.method == "GET":
+            return Response(AcceptanceSerializer(risk.acceptances.all(), many=True).data)
+        if not may_request_acceptance(request.user, risk):
+            raise PermissionDenied
+        serializer = AcceptanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        acceptance = acceptances.acceptance_request(risk=risk, by=request.user, **serializer.validated_data)
+        return Response(AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
+
+    def _acceptance(self, acceptance_id) -> Acceptance:
+        acceptance = get_object_or_404(Acceptance, pk=acceptance_id, risk=self.get_object())
+        if not may_decide_acceptance(self.request.user, acceptance):
+            raise PermissionDenied(str(acceptances.DECIDERS_ONLY))
+        return acceptance
+
+    @extend_schema(request=AcceptanceDecisionSerializer, responses=AcceptanceSerializer)
+    @action(detail=True, methods=["post"], url_path=r"acceptances/(?P<acceptance_id>\d+)/approve")
+    def acceptance_approve(self, request, pk=None, acceptance_id=None):
+        """Approves the acceptance: a risk officer or an executive other than the asker."""
+        acceptance = self._acceptance(acceptance_id)
+        serializer = AcceptanceDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        approved = acceptances.acceptance_approve(
+            acceptance=acceptance, by=request.user, **serializer.validated_data
+        )
+        return Response(AcceptanceSerializer(approved).data)
+
+    @extend_schema(request=AcceptanceDecisionSerializer, responses=AcceptanceSerializer)
+    @action(detail=True, methods=["post"], url_path=r"acceptances/(?P<acceptance_id>\d+)/decline")
+    def acceptance_decline(self, request, pk=None, acceptance_id=None):
+        """Declines the acceptance, with the reason (`note`)."""
+        acceptance = self._acceptance(acceptance_id)
+        serializer = AcceptanceDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        declined = acceptances.acceptance_decline(
+            acceptance=acceptance, by=request.user, note=serializer.validated_data.get("note", "")
+        )
+        return Response(AcceptanceSerializer(declined).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("rating", OpenApiTypes.STR, enum=["inherent", "residual"])],
@@ -266,6 +335,18 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CategorySerializer
     permission_classes = [RegisterWritersWriteOthersRead]
     pagination_class = None
+    lookup_field = "key"
+
+    @extend_schema(request=CategoryAppetiteSerializer, responses=CategorySerializer)
+    def partial_update(self, request, key=None):
+        """Sets the category's appetite (a level; empty: the matrix's) and optional highest score."""
+        serializer = CategoryAppetiteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = self.get_object()
+        values = {"appetite": category.appetite, "appetite_score": category.appetite_score}
+        values.update(serializer.validated_data)
+        category = services.category_set_appetite(category=category, by=request.user, **values)
+        return Response(CategorySerializer(category).data)
 
 
 class MatrixView(APIView):

@@ -1,5 +1,5 @@
-"""What the register asks people to look at: reviews overdue and risks above appetite, each with
-the link to the register filtered to all of them."""
+"""What the register asks people to look at: reviews overdue, risks above appetite and risks whose
+acceptance lapsed, each with the link to the register filtered to all of them."""
 
 import datetime as dt
 
@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.shortlist import SHOWN, Shortlist
+from risks.models import AcceptanceState
 from risks.selectors import RegisterFilters, risk_list
 
 
@@ -22,3 +23,9 @@ def reviews_overdue(*, now: dt.datetime, shown: int = SHOWN) -> Shortlist:
 def above_appetite(*, now: dt.datetime, shown: int = SHOWN) -> Shortlist:
     above = risk_list(filters=RegisterFilters(above_appetite=True, ordering="-score"), now=now)
     return Shortlist.of(above, _register_url(above_appetite="on", ordering="-score"), shown=shown)
+
+
+def treatment_to_decide(*, now: dt.datetime, shown: int = SHOWN) -> Shortlist:
+    """Risks whose acceptance lapsed, the treatment not decided again yet."""
+    lapsed = risk_list(filters=RegisterFilters(acceptance=AcceptanceState.LAPSED), now=now)
+    return Shortlist.of(lapsed, _register_url(acceptance=AcceptanceState.LAPSED), shown=shown)

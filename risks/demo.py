@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from people.models import User
-from risks import services
+from risks import acceptances, services
 from risks.models import Category
 
 # title, cause, event, consequence, category, source, owner, (l, i), (residual l, i), (target l, i), treatment
@@ -196,4 +196,16 @@ def load(password: str) -> None:
         ratings={"residual_likelihood": 2, "residual_impact": 3},
         notes="Receivables improved; 30-day cash-flow warning set · 回款改善，已设置 30 天现金流预警",
         now=now - dt.timedelta(days=20),
+    )  # fmt: skip
+    # The key-person risk is accepted: asked by the risk officer, approved by the CEO, for 90 days.
+    key_person = made[-1]
+    asked = acceptances.acceptance_request(
+        risk=key_person, by=officer, expires_at=now + dt.timedelta(days=90), now=now - dt.timedelta(days=5),
+        justification="Cross-training is under way; a second contact list costs more than the delay "
+        "it saves · 交叉培训进行中，另设联系人名单的成本高于其减少的延误",
+        conditions="The contact list is in the war room's notes · 联系人名单已存入作战室备注",
+    )  # fmt: skip
+    acceptances.acceptance_approve(
+        acceptance=asked, by=User.objects.get(username="ceo"), now=now - dt.timedelta(days=4),
+        note="Review at the next quarterly drill · 下次季度演练时复核",
     )  # fmt: skip

@@ -7,10 +7,17 @@ from core.filtering import NamedChoiceField, allowed_values_message
 from core.limits import INT_MAX
 from people.forms import PersonSelect
 from people.selectors import people_active
-from risks.models import Category, Level, RiskStatus
+from risks.models import AcceptanceState, Category, Level, RiskStatus
 from risks.selectors import NOT_RATED, ORDERINGS, RegisterFilters
 
 ANY = [("", "—")]
+# Awaiting approval, in force, or lapsed with the treatment still to be decided again.
+ACCEPTANCE = ANY + [
+    (AcceptanceState.REQUESTED, AcceptanceState.REQUESTED.label),
+    (AcceptanceState.APPROVED, AcceptanceState.APPROVED.label),
+    (AcceptanceState.LAPSED, _("Lapsed: treatment to be decided")),
+]
+
 LEVELS = ANY + Level.choices + [(NOT_RATED, _("Not rated"))]
 
 
@@ -46,6 +53,7 @@ class RegisterFilterForm(forms.Form):
     status = NamedChoiceField(label=_("Status"), choices=ANY + RiskStatus.choices, required=False)
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     above_appetite = forms.BooleanField(label=_("Above appetite"), required=False)
+    acceptance = NamedChoiceField(label=_("Acceptance"), choices=ACCEPTANCE, required=False)
     rating = NamedChoiceField(
         choices=[("inherent", _("Inherent")), ("residual", _("Residual"))], required=False
     )
@@ -68,6 +76,7 @@ class RegisterFilterForm(forms.Form):
             status=data["status"],
             review_overdue=data["review_overdue"],
             above_appetite=data["above_appetite"],
+            acceptance=data["acceptance"],
             rating=data["rating"] or "inherent",
             likelihood=data["likelihood"],
             impact=data["impact"],

@@ -1,6 +1,9 @@
 """The forms of the register's pages (the API has its serializers)."""
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -148,15 +151,19 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ActionForm(forms.Form):
+class OnRiskPage(forms.Form):
+    """A form posted from a risk's page, which is given the risk (and needs nothing of it)."""
+
+    def __init__(self, *args, risk: Risk | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(OnRiskPage):
     title = forms.CharField(label=pgettext_lazy("treatment action", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people(), widget=PersonSelect)
     due_at = BoundedFormDateTimeField(
         label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-
-    def __init__(self, *args, risk: Risk | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class ActionStatusForm(forms.Form):
@@ -166,3 +173,65 @@ class ActionStatusForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     dry_run = forms.BooleanField(label=_("Preview only (dry run)"), required=False, initial=True)
+
+
+def free_text(label, *, rows: int = 2, help_text="") -> forms.CharField:
+    """A text a person writes, checked by the service (so that every path says the same)."""
+    return forms.CharField(
+        label=label,
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+class AcceptanceForm(OnRiskPage):
+    """Asking for a risk to be accepted; what makes sense is checked by the service."""
+
+    justification = free_text(
+        _("Justification"), rows=3, help_text=_("Why the risk can be accepted as it is.")
+    )
+    conditions = free_text(_("Conditions"), help_text=_("What must stay true while it is accepted."))
+    expires_at = forms.DateField(
+        label=_("Accepted until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "At most a year. It lapses at the end of this day, or sooner if a key risk indicator of the "
+            "risk goes red or an incident is declared for it."
+        ),
+    )
+
+    def service_arguments(self) -> dict:
+        """The acceptance ends at the last minute of the day chosen, in the asker's time zone."""
+        data = dict(self.cleaned_data)
+        if data["expires_at"] is not None:
+            last_minute = dt.datetime.combine(data["expires_at"], dt.time(23, 59))
+            data["expires_at"] = timezone.make_aware(last_minute)
+        return data
+
+
+class AcceptanceDecisionForm(OnRiskPage):
+    note = free_text(_("Note"))
+
+
+class AppetiteForm(forms.Form):
+    """A category's appetite: a level (empty: the matrix's) and, optionally, the highest score."""
+
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True), to_field_name="key")
+    appetite = forms.ChoiceField(label=_("Highest level accepted"), required=False)
+    appetite_score = forms.IntegerField(
+        label=_("Highest score accepted"), required=False, min_value=1, max_value=32767
+    )
+
+    def __init__(self, *args, matrix: RiskMatrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        matrix_level = in_current_language(**_labels(matrix.level(matrix.appetite)))
+        self.fields["appetite"].choices = [("", _("As the matrix: %(level)s") % {"level": matrix_level})] + [
+            (level["key"], in_current_language(**_labels(level))) for level in matrix.levels
+        ]
+
+
+def _labels(level: dict) -> dict:
+    return {"english": level["label_en"], "chinese": level["label_zh"]}

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import MAX_DURATION, LimitedTextField
+from notifications.wording import LocalTime
 
 
 def in_current_language(english: str, chinese: str) -> str:
@@ -78,6 +81,21 @@ class Category(models.Model):
     label_zh = models.CharField(_("label (Chinese)"), max_length=100)
     position = models.PositiveIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # The category's own appetite, overriding the matrix's; and, optionally, its tolerance as a score.
+    appetite = models.CharField(
+        _("appetite"),
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("The highest residual level accepted in this category. Empty: the matrix's appetite."),
+    )
+    appetite_score = models.PositiveSmallIntegerField(
+        _("highest residual score accepted"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Optional: a risk whose residual likelihood × impact is above it is outside appetite."),
+    )
 
     class Meta:
         ordering = ["position", "key"]
@@ -149,6 +167,9 @@ class Risk(models.Model):
     treatment = models.CharField(
         _("treatment"), max_length=10, choices=Treatment.choices, default=Treatment.MITIGATE
     )
+    # Set when an acceptance lapsed: the treatment is to be decided again (a new treatment, or a new
+    # approved acceptance, clears it).
+    treatment_reopened_at = models.DateTimeField(_("treatment to be decided since"), null=True, blank=True)
     playbook = models.ForeignKey(
         "playbooks.Playbook",
         null=True,
@@ -383,3 +404,95 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+
+class AcceptanceState(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting approval")
+    APPROVED = "approved", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+LIVE_ACCEPTANCE = [AcceptanceState.REQUESTED, AcceptanceState.APPROVED]
+
+
+class LapseCause(models.TextChoices):
+    EXPIRED = "expired", _("It expired")
+    KRI_RED = "kri_red", _("A key risk indicator went red")
+    INCIDENT = "incident", _("An incident was declared")
+
+
+class Acceptance(models.Model):
+    """A request to accept a risk as it is, and what became of it: approved by someone with the
+    authority (never the asker) until an expiry, or declined; an approved acceptance lapses on its
+    own when it expires, when a KRI of the risk goes red or when an incident is declared for it."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="acceptances")
+    state = models.CharField(
+        _("state"), max_length=10, choices=AcceptanceState.choices, default=AcceptanceState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    justification = LimitedTextField(_("justification"))
+    conditions = LimitedTextField(_("conditions"), blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = LimitedTextField(_("note of the decision"), blank=True)
+    lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    lapse_cause = models.CharField(_("lapsed because"), max_length=10, choices=LapseCause.choices, blank=True)
+    # What made it lapse: {"kri", "name", "value", "unit"} or {"incident", "title"}.
+    lapse_detail = models.JSONField(_("lapse detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk"],
+                condition=models.Q(state__in=LIVE_ACCEPTANCE),
+                name="risks_one_live_acceptance_per_risk",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"])]
+        verbose_name = _("risk acceptance")
+        verbose_name_plural = _("risk acceptances")
+
+    def __str__(self) -> str:
+        return f"{self.risk_id}: {self.state} until {self.expires_at:%Y-%m-%d}"
+
+    @property
+    def decision(self):
+        """What was decided: approved (it may have lapsed since), declined, or nothing yet."""
+        if self.decided_at is None:
+            return AcceptanceState.REQUESTED.label
+        return AcceptanceState.DECLINED.label if self.state == AcceptanceState.DECLINED else _("Approved")
+
+    @property
+    def lapse_reason(self):
+        """Why it lapsed, in the reader's language when read (a notification is written per reader)."""
+        detail = self.lapse_detail
+        if self.lapse_cause == LapseCause.KRI_RED:
+            name = lazy(lambda: in_current_language(detail["name"], detail.get("name_zh", "")), str)()
+            return format_lazy(
+                _("{name} went red: {value} {unit}."),
+                name=name,
+                value=f"{detail['value']:g}",
+                unit=detail["unit"],
+            )
+        if self.lapse_cause == LapseCause.INCIDENT:
+            title = lazy(lambda: in_current_language(detail["title"], detail.get("title_zh", "")), str)()
+            return format_lazy(
+                _("Incident #{number} {title} was declared."), number=detail["incident"], title=title
+            )
+        if self.lapse_cause == LapseCause.EXPIRED:
+            return format_lazy(_("It expired on {expires}."), expires=LocalTime(self.expires_at))
+        return ""

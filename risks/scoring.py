@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from risks.models import Risk, RiskMatrix
+from risks.models import LEVEL_RANK, Category, Risk, RiskMatrix
 
 # (likelihood field, impact field, level field) of each rating a risk carries.
 RATINGS = {
@@ -45,7 +45,19 @@ def apply_ratings(risk: Risk, matrix: RiskMatrix) -> None:
     for likelihood, impact, level in RATINGS.values():
         value_l, value_i = getattr(risk, likelihood), getattr(risk, impact)
         setattr(risk, level, matrix.level_of(value_l, value_i) if value_l and value_i else "")
-    risk.above_appetite = bool(risk.residual_level) and matrix.above_appetite(risk.residual_level)
+    risk.above_appetite = outside_appetite(
+        category=risk.category, matrix=matrix, level=risk.residual_level, score=risk.residual_score
+    )
+
+
+def outside_appetite(*, category: Category, matrix: RiskMatrix, level: str, score: int | None) -> bool:
+    """A residual rating is outside appetite when its level is above the category's appetite (the
+    matrix's when the category sets none), or its score above the category's highest score."""
+    if not level:
+        return False
+    if LEVEL_RANK[level] > LEVEL_RANK[category.appetite or matrix.appetite]:
+        return True
+    return category.appetite_score is not None and score is not None and score > category.appetite_score
 
 
 def snapshot(risk: Risk) -> dict:

@@ -3,11 +3,34 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from risks.models import ActionStatus, Risk, RiskMatrix, RiskStatus, ScoreChange, TreatmentAction
+from risks.models import (
+    LIVE_ACCEPTANCE,
+    Acceptance,
+    AcceptanceState,
+    ActionStatus,
+    Category,
+    Risk,
+    RiskMatrix,
+    RiskStatus,
+    ScoreChange,
+    TreatmentAction,
+)
 from risks.scoring import RATINGS
 
 ORDERINGS = {
@@ -40,6 +63,7 @@ class RegisterFilters:
     status: str = ""
     review_overdue: bool = False
     above_appetite: bool = False
+    acceptance: str = ""
     search: str = ""
     rating: str = "inherent"
     likelihood: int | None = None
@@ -47,9 +71,19 @@ class RegisterFilters:
     ordering: str = "ref"
 
 
+def with_acceptance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
+    """Each risk with the state and expiry of its acceptance awaiting approval or in force (at most
+    one), as `acceptance_state` and `accepted_until`: subqueries of the same query."""
+    live = Acceptance.objects.filter(risk=OuterRef("pk"), state__in=LIVE_ACCEPTANCE)
+    return risks.annotate(
+        acceptance_state=Subquery(live.values("state")[:1]),
+        accepted_until=Subquery(live.values("expires_at")[:1]),
+    )
+
+
 def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> QuerySet[Risk]:
     """The register as filtered and ordered; archived risks only when asked for by status."""
-    risks = Risk.objects.select_related("category", "owner", "matrix").defer(*MATRIX_BULK)
+    risks = with_acceptance(Risk.objects.select_related("category", "owner", "matrix").defer(*MATRIX_BULK))
     risks = (
         risks.filter(status=filters.status) if filters.status else risks.exclude(status=RiskStatus.ARCHIVED)
     )
@@ -67,6 +101,10 @@ def risk_list(*, filters: RegisterFilters, now: dt.datetime | None = None) -> Qu
         risks = risks.filter(status=RiskStatus.OPEN, next_review_at__lt=now or timezone.now())
     if filters.above_appetite:
         risks = risks.filter(above_appetite=True)
+    if filters.acceptance == AcceptanceState.LAPSED:
+        risks = risks.filter(treatment_reopened_at__isnull=False)
+    elif filters.acceptance:
+        risks = risks.filter(acceptance_state=filters.acceptance)
     prefix = "residual_" if filters.rating == "residual" else ""
     if filters.likelihood:
         risks = risks.filter(**{f"{prefix}likelihood": filters.likelihood})
@@ -213,3 +251,9 @@ def actions_overdue(*, now: dt.datetime) -> QuerySet[TreatmentAction]:
         .select_related("risk", "owner")
         .order_by("due_at")
     )
+
+
+def categories_with_appetite() -> QuerySet[Category]:
+    """The active categories, each with `outside`: its open risks outside appetite."""
+    outside = Q(risks__status=RiskStatus.OPEN, risks__above_appetite=True)
+    return Category.objects.filter(active=True).annotate(outside=Count("risks", filter=outside))

@@ -8,9 +8,11 @@ from core.limits import BIGINT_MAX, TEXT_MAX_LENGTH, BoundedDateTimeField
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
+    Acceptance,
     ActionStatus,
     Category,
     ImportJob,
+    Level,
     LookedAt,
     ReviewOutcome,
     Risk,
@@ -68,7 +70,25 @@ class MatrixSerializer(serializers.ModelSerializer):
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
-        fields = ["key", "label", "label_en", "label_zh", "active"]
+        fields = ["key", "label", "label_en", "label_zh", "active", "appetite", "appetite_score"]
+
+
+class CategoryAppetiteSerializer(serializers.Serializer):
+    """Either may be left out: it keeps its value."""
+
+    appetite = serializers.ChoiceField(
+        choices=Level.choices,
+        allow_blank=True,
+        required=False,
+        help_text=_("The highest residual level accepted in this category; empty: the matrix's appetite."),
+    )
+    appetite_score = serializers.IntegerField(
+        allow_null=True,
+        min_value=1,
+        max_value=32767,
+        required=False,
+        help_text=_("Optional: the highest residual score (likelihood × impact) accepted."),
+    )
 
 
 class RiskSerializer(serializers.ModelSerializer):
@@ -140,6 +160,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "target_level",
             "above_appetite",
             "treatment",
+            "treatment_reopened_at",
             "playbook",
             "review_interval_days",
             "next_review_at",
@@ -157,6 +178,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "residual_level",
             "target_level",
             "above_appetite",
+            "treatment_reopened_at",
         ]
 
     def get_review_overdue(self, risk) -> bool:
@@ -320,3 +342,56 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+
+
+class AcceptanceSerializer(serializers.ModelSerializer):
+    """A request to accept a risk as it is, and what became of it."""
+
+    justification = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    expires_at = BoundedDateTimeField(help_text=_("When the acceptance ends: within a year."))
+    lapse_reason = serializers.SerializerMethodField(help_text=_("Why it lapsed, in words."))
+
+    class Meta:
+        model = Acceptance
+        fields = [
+            "id",
+            "risk",
+            "state",
+            "requested_by",
+            "requested_at",
+            "justification",
+            "conditions",
+            "expires_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "lapsed_at",
+            "lapse_cause",
+            "lapse_reason",
+            "lapse_detail",
+        ]
+        read_only_fields = [
+            "risk",
+            "state",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "lapsed_at",
+            "lapse_cause",
+            "lapse_detail",
+        ]
+
+    def get_lapse_reason(self, acceptance) -> str:
+        return str(acceptance.lapse_reason)
+
+
+class AcceptanceDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=_("Optional when approving; required when declining."),
+    )

@@ -23,6 +23,7 @@ from risks.models import (
     Category,
     ChangeSource,
     ImportJob,
+    Level,
     LookedAt,
     RefCounter,
     ReviewOutcome,
@@ -33,7 +34,15 @@ from risks.models import (
     ScoreChange,
     TreatmentAction,
 )
-from risks.scoring import RATING_FIELDS, apply_ratings, check_ratings, pair_errors, review_due, snapshot
+from risks.scoring import (
+    RATING_FIELDS,
+    apply_ratings,
+    check_ratings,
+    outside_appetite,
+    pair_errors,
+    review_due,
+    snapshot,
+)
 from risks.selectors import matrix_active
 
 STATUS_TRANSITIONS = {
@@ -127,6 +136,46 @@ def categories_ensure_default() -> None:
         )
         if created:
             audit_record(category, by=None, action=AuditAction.CREATED)
+
+
+@transaction.atomic
+def category_set_appetite(*, category: Category, by, appetite: str, appetite_score: int | None) -> Category:
+    """Sets the category's own appetite (empty: the matrix's) and, optionally, the highest residual
+    score it accepts; every risk of the category is then inside or outside appetite accordingly."""
+    matrix = matrix_ensure_default()
+    highest = len(matrix.likelihood) * len(matrix.impact)
+    errors = {}
+    if appetite and appetite not in Level.values:
+        errors["appetite"] = [_("The appetite must be one of the levels.")]
+    if appetite_score is not None and not 1 <= appetite_score <= highest:
+        errors["appetite_score"] = [
+            _("A score is from 1 to %(highest)s (likelihood × impact).") % {"highest": highest}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    locked = Category.objects.select_for_update().get(pk=category.pk)
+    before = audit_values(locked)
+    locked.appetite, locked.appetite_score = appetite or "", appetite_score
+    locked.save(update_fields=["appetite", "appetite_score"])
+    audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
+    risks = (
+        Risk.objects.filter(category=locked)
+        .select_related("matrix")
+        .select_for_update(of=("self",))
+        .only(
+            "above_appetite", "residual_level", "residual_likelihood", "residual_impact", "matrix__appetite"
+        )
+    )
+    moved = []
+    for risk in risks:
+        outside = outside_appetite(
+            category=locked, matrix=risk.matrix, level=risk.residual_level, score=risk.residual_score
+        )
+        if outside != risk.above_appetite:
+            risk.above_appetite = outside
+            moved.append(risk)
+    Risk.objects.bulk_update(moved, ["above_appetite"], batch_size=500)
+    return locked
 
 
 # Risks --------------------------------------------------------------------------------------
@@ -236,7 +285,9 @@ def risk_create(
 
 
 def _locked(risk: Risk, expected_version: int | None) -> Risk:
-    locked = Risk.objects.select_for_update().select_related("matrix").get(pk=risk.pk)
+    # The category is read (its appetite), not locked: edits of other risks in it go on meanwhile.
+    risks = Risk.objects.select_related("matrix", "category").select_for_update(of=("self", "matrix"))
+    locked = risks.get(pk=risk.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _("Someone else changed %(ref)s since you opened it (now version %(version)s).")
@@ -365,6 +416,8 @@ def risk_update(
     if new_review and new_review != locked.next_review_at:
         check_moment("next_review_at", new_review, now=now)
     old_interval = locked.review_interval_days
+    if changes.get("treatment", locked.treatment) != locked.treatment:
+        locked.treatment_reopened_at = None  # the treatment is decided again
     locked.status = status
     for field in DESCRIPTIVE_FIELDS:
         if field in changes:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.register, name="risk-list"),
     path("new/", views.risk_create, name="risk-create"),
     path("heatmap/", views.heatmap, name="heatmap"),
+    path("appetite/", views.appetite, name="risk-appetite"),
     path("import/", views.import_file, name="risk-import"),
     path("import/template/", views.import_template, name="risk-import-template"),
     path("import/<int:job_id>/", views.import_job, name="risk-import-job"),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/review/", views.risk_review, name="risk-review"),
     path("<int:pk>/actions/", views.action_create, name="risk-action-create"),
     path("actions/<int:pk>/status/", views.action_status, name="risk-action-status"),
+    path("<int:pk>/acceptances/", views.acceptance_request, name="risk-acceptance-request"),
+    path("acceptances/<int:pk>/<str:decision>/", views.acceptance_decide, name="risk-acceptance-decide"),
 ]

@@ -13,13 +13,24 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, InvalidTransition
 from core.permissions import may_write_register
-from risks import importing, selectors, services
+from risks import acceptances, importing, selectors, services
+from risks.acceptance_page import acceptance_context
 from risks.api import IMPORT_INLINE_LIMIT, export_response
 from risks.columns import heading, heading_of_field
 from risks.filters import RegisterFilterForm
-from risks.forms import ActionForm, ActionStatusForm, ImportForm, ReviewForm, RiskForm
+from risks.forms import (
+    AcceptanceDecisionForm,
+    AcceptanceForm,
+    ActionForm,
+    ActionStatusForm,
+    AppetiteForm,
+    ImportForm,
+    ReviewForm,
+    RiskForm,
+)
 from risks.import_template import import_template_xlsx
-from risks.models import ChangeSource, ImportJob, Risk, TreatmentAction
+from risks.models import Acceptance, ChangeSource, ImportJob, Risk, TreatmentAction
+from risks.permissions import may_decide_acceptance, may_request_acceptance
 from risks.rating_picker import pickers
 from risks.selectors import RegisterFilters
 from risks.tasks import run_import
@@ -31,6 +42,10 @@ PAGE_SIZE = 50
 def _writer(request) -> None:
     if not may_write_register(request.user):
         raise PermissionDenied
+
+
+def _writes_register(user, risk: Risk) -> bool:
+    return may_write_register(user)
 
 
 @login_required
@@ -66,7 +81,16 @@ def export(request, kind: str):
     return export_response(risks, kind, keys=request.GET.get("keys", "").lower() in {"1", "true", "yes"})
 
 
-def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: int = 200):
+def _detail(
+    request,
+    risk: Risk,
+    *,
+    review_form=None,
+    action_form=None,
+    acceptance_form=None,
+    decision_form=None,
+    status: int = 200,
+):
     incidents = list(risk.incidents.order_by("-declared_at"))
     titles = {incident.pk: incident.shown_title for incident in incidents}
     history = list(selectors.risk_history(risk=risk)[:100])
@@ -90,6 +114,9 @@ def _detail(request, risk: Risk, *, review_form=None, action_form=None, status: 
             "action_form": action_form or ActionForm(initial={"owner": risk.owner_id}),
             "now": now,
             "active_matrix": selectors.matrix_active(),
+            **acceptance_context(
+                request.user, risk, acceptance_form=acceptance_form, decision_form=decision_form
+            ),
         },
         status=status,
     )
@@ -164,17 +191,21 @@ def risk_edit(request, pk: int):
     return render(request, "risks/form.html", {**context, "pickers": pickers(risk.matrix, form)})
 
 
-def _post_to_risk(request, pk: int, *, form_class, write, done: str, slot: str):
+def _post_to_risk(request, pk: int, *, form_class, write, done: str, slot: str, may=None):
     """A form posted from a risk's page: the service writes, or the page comes back (400) with
-    the refusal next to each field it names."""
-    _writer(request)
+    the refusal next to each field it names. `may(user, risk)`: who may post it (register writers
+    unless said otherwise)."""
     risk = _risk(pk)
+    if not (may or _writes_register)(request.user, risk):
+        raise PermissionDenied
     form = form_class(request.POST, risk=risk)
     if form.is_valid():
         try:
             write(risk, form)
         except ValidationError as error:
             form.add_error(None, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.detail)
         else:
             messages.success(request, done)
             return redirect("risk-detail", pk=pk)
@@ -204,6 +235,40 @@ def action_create(request, pk: int):
         write=lambda risk, form: services.action_create(risk=risk, by=request.user, **form.cleaned_data),
         done=_("The treatment action is added."),
         slot="action_form",
+    )
+
+
+@login_required
+@require_POST
+def acceptance_request(request, pk: int):
+    return _post_to_risk(
+        request,
+        pk,
+        form_class=AcceptanceForm,
+        write=lambda risk, form: acceptances.acceptance_request(
+            risk=risk, by=request.user, **form.service_arguments()
+        ),
+        done=_("The acceptance is asked for: a risk officer or an executive decides it."),
+        slot="acceptance_form",
+        may=may_request_acceptance,
+    )
+
+
+@login_required
+@require_POST
+def acceptance_decide(request, pk: int, decision: str):
+    acceptance = get_object_or_404(Acceptance, pk=pk)
+    if decision not in {"approve", "decline"}:
+        raise Http404
+    decide = acceptances.acceptance_approve if decision == "approve" else acceptances.acceptance_decline
+    return _post_to_risk(
+        request,
+        acceptance.risk_id,
+        form_class=AcceptanceDecisionForm,
+        write=lambda risk, form: decide(acceptance=acceptance, by=request.user, **form.cleaned_data),
+        done=_("The risk is accepted.") if decision == "approve" else _("The acceptance is declined."),
+        slot="decision_form",
+        may=lambda user, risk: may_decide_acceptance(user, acceptance),
     )
 
 
@@ -292,3 +357,44 @@ def import_job(request, job_id: int):
     ]
     errors = [{**error, "column": heading_of_field(error["field"])} for error in job.errors]
     return render(request, "risks/import_job.html", {"job": job, "changes": changes, "errors": errors})
+
+
+@login_required
+def appetite(request):
+    """Each category's appetite, and how many of its open risks are outside it; writers change it."""
+    matrix = services.matrix_ensure_default()
+    refused = None
+    if request.method == "POST":
+        _writer(request)
+        refused = AppetiteForm(request.POST, matrix=matrix)
+        if refused.is_valid():
+            data = refused.cleaned_data
+            try:
+                category = services.category_set_appetite(
+                    category=data["category"],
+                    by=request.user,
+                    appetite=data["appetite"],
+                    appetite_score=data["appetite_score"],
+                )
+            except ValidationError as error:
+                refused.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The appetite of %(category)s is saved.") % {"category": category}
+                )
+                return redirect("risk-appetite")
+    rows = []
+    for category in selectors.categories_with_appetite():
+        initial = {
+            "category": category.key,
+            "appetite": category.appetite,
+            "appetite_score": category.appetite_score,
+        }
+        form = AppetiteForm(initial=initial, matrix=matrix, auto_id=f"id_{category.key}_%s")
+        if refused is not None and refused.data.get("category") == category.key:
+            refused.auto_id = form.auto_id
+            form = refused
+        rows.append({"category": category, "form": form})
+    return render(
+        request, "risks/appetite.html", {"rows": rows, "matrix": matrix}, status=400 if refused else 200
+    )

@@ -222,6 +222,7 @@ def every_page(world) -> list[str]:
         "/risks/",
         "/risks/new/",
         "/risks/heatmap/",
+        "/risks/appetite/",
         "/risks/import/",
         f"/risks/import/{world['import']}/",
         f"/risks/{world['risk']}/",

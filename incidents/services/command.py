@@ -35,6 +35,7 @@ from incidents.transitions import LIVE_STATUSES
 from notifications.services import Message, notify, notify_all
 from playbooks.models import RaciRole
 from playbooks.schedule import scaled
+from risks.acceptances import acceptances_lapse_for_incident
 
 MAX_TITLE = Incident._meta.get_field("title").max_length
 
@@ -177,6 +178,10 @@ def incident_link_risk(*, incident_id: int, risk, by, reason: str = "", now: dt.
     if incident.risks.filter(pk=risk.pk).exists():
         raise ValidationError({"risk": [_("This risk is already linked to the incident.")]})
     incident.risks.add(risk)
+    if not incident.drill and incident.status in LIVE_STATUSES:  # the risk materialised: no longer accepted
+        acceptances_lapse_for_incident(
+            risks=[risk], incident_id=incident.pk, title=incident.title, title_zh=incident.title_zh, now=now
+        )
     timeline_append(
         incident=incident,
         type=happenings.RISK_LINKED.timeline,

@@ -25,6 +25,7 @@ from incidents.services.timers import timers_create
 from playbooks.models import Playbook
 from playbooks.schedule import scaled
 from playbooks.selectors import playbook_get_published
+from risks.acceptances import acceptances_lapse_for_incident
 
 
 def check_declaration(*, title: str, severity, drill: bool, clock_rate, commander) -> None:
@@ -86,6 +87,10 @@ def incident_declare(
         tier_started_at=now,
     )
     incident.risks.set(risks)
+    if not drill:  # an exercise never lapses a real acceptance
+        acceptances_lapse_for_incident(
+            risks=risks, incident_id=incident.pk, title=incident.title, title_zh=incident.title_zh, now=now
+        )
     RoleHolding.objects.create(
         incident=incident,
         role=IncidentRole.COMMANDER,

@@ -90,6 +90,13 @@ ROWS = [
     # The register: everyone signed in reads it; risk officers and admins write it.
     Row("GET", "/api/v1/risk-matrix/", None, (401, 200, 200, 200, 200, 200)),
     Row("GET", "/api/v1/risk-categories/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "PATCH",
+        "/api/v1/risk-categories/{key}/",
+        "category_key",
+        (401, 403, 403, 200, 403, 200),
+        lambda w: {"appetite": ""},
+    ),
     Row("GET", "/api/v1/risks/", None, (401, 200, 200, 200, 200, 200)),
     Row("POST", "/api/v1/risks/", None, (401, 403, 403, 400, 403, 400)),
     Row("GET", "/api/v1/risks/{id}/", "risk", (401, 200, 200, 200, 200, 200)),
@@ -99,6 +106,22 @@ ROWS = [
     Row("GET", "/api/v1/risks/{id}/actions/", "risk", (401, 200, 200, 200, 200, 200)),
     Row("POST", "/api/v1/risks/{id}/actions/", "risk", (401, 403, 403, 400, 403, 400)),
     Row("GET", "/api/v1/risks/{id}/history/", "risk", (401, 200, 200, 200, 200, 200)),
+    # Acceptances: everyone reads them; register writers and the risk's owner ask for one; a risk
+    # officer or an executive other than the asker (the world's risk officer) decides it.
+    Row("GET", "/api/v1/risks/{id}/acceptances/", "risk", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/risks/{id}/acceptances/", "risk", (401, 403, 403, 400, 403, 400)),
+    Row(
+        "POST",
+        "/api/v1/risks/{id}/acceptances/{acceptance_id}/approve/",
+        "risk acceptance",
+        (401, 403, 403, 403, 200, 403),
+    ),
+    Row(
+        "POST",
+        "/api/v1/risks/{id}/acceptances/{acceptance_id}/decline/",
+        "risk acceptance",
+        (401, 403, 403, 403, 400, 403),
+    ),
     Row("POST", "/api/v1/risks/{id}/rescore/", "risk", (401, 403, 403, 400, 403, 400)),
     Row("POST", "/api/v1/risks/{id}/review/", "risk", (401, 403, 403, 400, 403, 400)),
     Row("GET", "/api/v1/risks/export/", None, (401, 200, 200, 200, 200, 200)),
