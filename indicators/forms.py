@@ -6,6 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.limits import MAX_DURATION, TEXT_MAX_LENGTH, BoundedFormDateTimeField
 from indicators.models import KRI, Direction, OnRed
@@ -43,6 +44,11 @@ PERIOD_CHOICES = [
 ]
 # The fields that make the rule: the page explains them in words as they are filled in.
 RULE_FIELDS = ["direction", "rule_type", "amber", "red", "count", "baseline", "either_way"]
+
+
+def _plain(value):
+    """A whole number shown without its ".0" (an amber of 10, not 10.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _people():
@@ -98,6 +104,7 @@ class KRIForm(forms.Form):
         queryset=_people(),
         required=False,
         widget=PersonSelect,
+        empty_label=_("The linked risk's owner"),
         help_text=_("Empty: the owner of the linked risk commands the incident."),
     )
     expected_count = forms.IntegerField(
@@ -153,11 +160,13 @@ class KRIForm(forms.Form):
     @staticmethod
     def initial_for(settings: dict) -> dict:
         """The form's initial values from a KRI's settings (a KRI's own, or an example's)."""
-        initial = {name: settings[name] for name in KRIForm.base_fields if name in settings}
+        initial = {name: _plain(settings[name]) for name in KRIForm.base_fields if name in settings}
         rule = settings.get("rule") or {}
         initial["rule_type"] = rule.get("type", THRESHOLD)
         initial["count"] = rule.get("count")
-        initial["baseline"] = rule.get("baseline") if rule.get("baseline") not in (None, PREVIOUS) else None
+        initial["baseline"] = (
+            _plain(rule["baseline"]) if rule.get("baseline") not in (None, PREVIOUS) else None
+        )
         initial["either_way"] = rule.get("either_way", False)
         every = settings.get("expected_every")
         if every:
@@ -208,7 +217,7 @@ class ReadingForm(forms.Form):
         help_text=_("In your time zone. Empty: now."),
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("a reading's", "Note"),
         max_length=TEXT_MAX_LENGTH,
         required=False,
         widget=forms.TextInput,
