@@ -158,7 +158,7 @@ def _errors(entries: Sequence[ReadingInput], kris: dict[int, KRI], now: dt.datet
         elif latest is not None and entry.measured_at <= latest:
             errors[index]["measured_at"] = [
                 _("Readings are added in time order: the latest reading of this KRI was measured at %(at)s.")
-                % {"at": formats.date_format(timezone.localtime(latest), "DATETIME_FORMAT")}
+                % {"at": formats.date_format(timezone.localtime(latest), "Y-m-d H:i")}
             ]
         elif key in seen:
             errors[index]["measured_at"] = [_("Another reading of this KRI has the same time.")]

@@ -294,3 +294,24 @@ def test_the_rule_in_words_follows_the_fields(client, executive, language, words
     assert client.get(f"/kris/rule-in-words/?{query}").content.decode().strip() == words
     incomplete = client.get("/kris/rule-in-words/?direction=lower_is_worse&rule_type=consecutive&amber=70")
     assert 'class="muted"' in incomplete.content.decode()
+
+
+def test_a_reading_older_than_the_latest_names_the_latest_in_the_readers_time(
+    client, officer, make_kri, record
+):
+    kri = make_kri()
+    latest = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+    record(kri, 50, latest)
+    officer.timezone = "Asia/Shanghai"
+    officer.save(update_fields=["timezone"])
+    earlier = local_input(latest - dt.timedelta(days=1), "Asia/Shanghai")
+    response = signed_in(client, officer).post(
+        f"/kris/{kri.pk}/readings/", {"value": "60", "measured_at": earlier}
+    )
+    shown = local_input(latest, "Asia/Shanghai").replace("T", " ")
+    assert response.context["reading_form"].errors == {
+        "measured_at": [
+            f"Readings are added in time order: the latest reading of this KRI was measured at {shown}."
+        ]
+    }
+    assert kri.readings.count() == 1
