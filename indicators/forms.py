@@ -4,6 +4,7 @@ serializers). What a rule may be is decided by rules.py, for the pages as for th
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -90,7 +91,7 @@ class KRIForm(forms.Form):
     either_way = forms.BooleanField(label=_("Count rises and falls alike"), required=False)
     risks = forms.ModelMultipleChoiceField(
         label=_("Linked risks"),
-        queryset=Risk.objects.exclude(status=RiskStatus.ARCHIVED).order_by("number"),
+        queryset=Risk.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("The risks whose reviews a breach brings forward, or whose playbook an incident runs."),
@@ -114,6 +115,14 @@ class KRIForm(forms.Form):
         help_text=_("Empty: no reading is expected, and none is flagged as missing."),
     )
     expected_unit = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="weeks")
+
+    def __init__(self, *args, linked=(), **kwargs):
+        """`linked`: the ids of the risks the KRI edited is linked to, offered even if archived
+        since, so that saving the form keeps those links."""
+        super().__init__(*args, **kwargs)
+        self.fields["risks"].queryset = Risk.objects.filter(
+            ~Q(status=RiskStatus.ARCHIVED) | Q(pk__in=linked)
+        ).order_by("number")
 
     def clean(self):
         data = super().clean()

@@ -156,7 +156,8 @@ def kri_create(request):
 def kri_edit(request, pk: int):
     _setter(request)
     kri = _kri(pk)
-    form = KRIForm(request.POST or None, initial=KRIForm.initial_for(KRIForm.settings_of(kri)))
+    settings = KRIForm.settings_of(kri)
+    form = KRIForm(request.POST or None, initial=KRIForm.initial_for(settings), linked=settings["risks"])
     if request.method == "POST" and form.is_valid() and (saved := _save(request, form, kri)):
         messages.success(request, _("%(name)s is saved.") % {"name": saved.shown_name})
         return redirect("kri-detail", pk=saved.pk)

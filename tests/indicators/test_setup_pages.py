@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from incidents.models import Incident
 from indicators.models import KRI, Breach, Reading
 from people.models import Role
+from risks.services import risk_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +316,17 @@ def test_a_reading_older_than_the_latest_names_the_latest_in_the_readers_time(
         ]
     }
     assert kri.readings.count() == 1
+
+
+def test_an_edit_keeps_the_link_to_a_risk_archived_since_and_offers_no_other_archived_risk(
+    client, officer, make_kri, risk
+):
+    kri = make_kri(amber=80, red=90, risks=[risk])
+    risk_archive(risk=risk, by=officer)
+    signed_in(client, officer)
+    form = client.get(f"/kris/{kri.pk}/edit/").context["form"]
+    assert list(form.fields["risks"].queryset) == [risk] and form["risks"].value() == [risk.pk]
+    data = health_form(risk, kri.owner, name=kri.name, direction="higher_is_worse", rule_type="threshold")
+    assert client.post(f"/kris/{kri.pk}/edit/", data | {"amber": "85", "red": "95"}).status_code == 302
+    assert list(kri.risks.all()) == [risk]
+    assert list(client.get("/kris/new/").context["form"].fields["risks"].queryset) == []
