@@ -11,8 +11,9 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from core.limits import BoundedJSONParser
-from core.permissions import may_write_register, signed_in
+from core.permissions import signed_in
 from indicators import importing, selectors, services
+from indicators.permissions import may_record_readings, may_set_up_kris
 from indicators.serializers import (
     BreachSerializer,
     KRISerializer,
@@ -34,14 +35,12 @@ class KRIPermission(BasePermission):
         return (
             request.method in SAFE_METHODS
             or view.action in view.READING_ACTIONS
-            or may_write_register(request.user)
+            or may_set_up_kris(request.user)
         )
 
 
 def _check_may_record(user, kris) -> None:
-    if may_write_register(user):
-        return
-    if any(kri.owner_id != user.pk for kri in kris):
+    if not all(may_record_readings(user, kri) for kri in kris):
         raise PermissionDenied(_("Only risk officers, administrators and the KRI's owner post its readings."))
 
 

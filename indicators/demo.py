@@ -10,12 +10,11 @@ import math
 from django.utils import timezone
 
 from indicators import services
+from indicators.examples import DAY, EXAMPLE_BY_KEY
 from people.models import User
 from playbooks.models import Playbook, PlaybookStatus
 from risks.models import Risk
 from risks.services import risk_update
-
-DAY = dt.timedelta(days=1)
 
 
 def _risk(title_start: str) -> Risk:
@@ -43,70 +42,31 @@ def load(password: str) -> None:
         risk_update(risk=dau_risk, by=officer, changes={"playbook": plan}, reason="KRI demo · 指标演示")
 
     dau = services.kri_create(
-        by=None,
-        name="Daily active users",
-        name_zh="日活跃用户",
-        unit="k users",
-        owner=person["ops.lead"],
-        risks=[dau_risk],
-        direction="lower_is_worse",
-        amber=10,
-        red=15,
-        rule={"type": "change", "baseline": "previous", "either_way": True},
-        on_red="open_incident",
-        expected_every=DAY,
-        description="Moved more than 15 % in a day → root-cause analysis · 日活波动超过 15% → 根因分析",
+        by=None, owner=person["ops.lead"], risks=[dau_risk], **EXAMPLE_BY_KEY["dau"].settings
     )
     _series(dau, [round(120 + 4 * math.sin(day / 2), 1) for day in range(30)], DAY, officer, now)
 
     health = services.kri_create(
         by=None,
-        name="User-health index",
-        name_zh="用户健康度",
-        unit="points",
         owner=person["ops.lead"],
         risks=[_risk("User-health index")],
-        direction="lower_is_worse",
-        amber=70,
-        red=65,
-        rule={"type": "consecutive", "count": 3},
-        on_red="review",
-        expected_every=7 * DAY,
-        description="Below 65 for 3 consecutive weeks → recall campaign · 连续三周低于 65 → 召回活动",
+        **EXAMPLE_BY_KEY["health"].settings,
     )
     _series(health, [78, 76, 77, 74, 72, 71, 69, 68, 66, 64, 63], 7 * DAY, officer, now)
 
     turnover = services.kri_create(
         by=None,
-        name="Inventory turnover days",
-        name_zh="库存周转天数",
-        unit="days",
         owner=person["logistics"],
         risks=[_risk("Inventory turnover days")],
-        direction="higher_is_worse",
-        amber=10,
-        red=15,
-        rule={"type": "change", "baseline": 40},
-        on_red="notify",
-        expected_every=7 * DAY,
-        description="15 % above the 40-day benchmark → clearance plan · 高于 40 天基准 15% → 清仓计划",
+        **EXAMPLE_BY_KEY["turnover"].settings,
     )
     _series(turnover, [38, 39, 41, 42, 43, 44, 45, 44.5, 45.5], 7 * DAY, officer, now)
 
     cash = services.kri_create(
         by=None,
-        name="Operating cash flow",
-        name_zh="经营现金流",
-        unit="M CNY",
         owner=person["treasurer"],
         risks=[_risk("Operating cash flow")],
-        direction="lower_is_worse",
-        amber=5,
-        red=0,
-        rule={"type": "consecutive", "count": 2},
-        on_red="notify",
-        expected_every=91 * DAY,
-        description="Negative two quarters in a row → cut low-yield SKUs · 连续两季为负 → 砍掉低效 SKU",
+        **EXAMPLE_BY_KEY["cash"].settings,
     )
     _series(cash, [18, 14, 11, 9, 12, 7, 3, -2], 91 * DAY, officer, now)
 

@@ -94,6 +94,7 @@ class Reading(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    note = LimitedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["kri", "measured_at"]

@@ -7,6 +7,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from indicators.models import BAND_RANK, KRI, Band, Breach, Reading
+from indicators.rules import rule_parse
 from risks.models import Risk
 
 # Readings drawn on a KRI's chart.
@@ -31,6 +32,15 @@ def kri_readings(*, kri: KRI) -> QuerySet[Reading]:
 def kri_recent_readings(*, kri: KRI, count: int = CHART_READINGS) -> list[Reading]:
     """The latest `count` readings, oldest first."""
     return list(reversed(kri.readings.order_by("-measured_at")[:count]))
+
+
+def kri_chart_readings(*, kri: KRI, count: int = CHART_READINGS) -> tuple[list[float], list[Reading]]:
+    """The latest `count` readings, oldest first, and the values just before them that the KRI's
+    rule looks back over (to say why the first of them has its band): one query."""
+    needed = rule_parse(kri.rule)[0].history_needed
+    readings = kri_recent_readings(kri=kri, count=count + needed)
+    earlier = max(len(readings) - count, 0)
+    return [reading.value for reading in readings[:earlier]], readings[earlier:]
 
 
 def kri_breaches(*, kri: KRI) -> QuerySet[Breach]:

@@ -76,7 +76,7 @@ class KRISerializer(serializers.ModelSerializer):
 class ReadingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Reading
-        fields = ["id", "kri", "value", "measured_at", "band", "recorded_at", "recorded_by"]
+        fields = ["id", "kri", "value", "measured_at", "band", "recorded_at", "recorded_by", "note"]
 
 
 class ReadingInputSerializer(serializers.Serializer):

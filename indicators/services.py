@@ -45,6 +45,7 @@ class ReadingInput:
     kri: KRI
     value: float
     measured_at: dt.datetime
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ def _kri_check(kri: KRI) -> None:
         raise ValidationError(errors)
     kri.rule = rule_as_json(rule)
     kri.full_clean(exclude=["owner", "commander"])
+
+
+def _audited(kri: KRI) -> dict:
+    """What the audit log keeps of a KRI: its fields and the risks it is linked to."""
+    return audit_values(kri) | {"risks": sorted(kri.risks.values_list("pk", flat=True))}
 
 
 @transaction.atomic
@@ -109,7 +115,7 @@ def kri_create(
     _kri_check(kri)
     kri.save()
     kri.risks.set(risks)
-    audit_record(kri, by=by, action=AuditAction.CREATED)
+    audit_record(kri, by=by, action=AuditAction.CREATED, after=_audited(kri))
     return kri
 
 
@@ -117,7 +123,7 @@ def kri_create(
 def kri_update(*, kri: KRI, by, changes: dict) -> KRI:
     """Changes settings; the readings already recorded keep the band they were given."""
     locked = KRI.objects.select_for_update().get(pk=kri.pk)
-    before = audit_values(locked)
+    before = _audited(locked)
     for field in KRI_FIELDS:
         if field in changes:
             setattr(locked, field, changes[field])
@@ -125,7 +131,16 @@ def kri_update(*, kri: KRI, by, changes: dict) -> KRI:
     locked.save()
     if "risks" in changes:
         locked.risks.set(changes["risks"])
-    audit_record(locked, by=by, action=AuditAction.UPDATED, before=before)
+    after = _audited(locked)
+    changed = [name for name in after if before[name] != after[name]]
+    if changed:
+        audit_record(
+            locked,
+            by=by,
+            action=AuditAction.UPDATED,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
     return locked
 
 
@@ -143,7 +158,7 @@ def _errors(entries: Sequence[ReadingInput], kris: dict[int, KRI], now: dt.datet
         elif latest is not None and entry.measured_at <= latest:
             errors[index]["measured_at"] = [
                 _("Readings are added in time order: the latest reading of this KRI was measured at %(at)s.")
-                % {"at": formats.date_format(timezone.localtime(latest), "DATETIME_FORMAT")}
+                % {"at": formats.date_format(timezone.localtime(latest), "Y-m-d H:i")}
             ]
         elif key in seen:
             errors[index]["measured_at"] = [_("Another reading of this KRI has the same time.")]
@@ -228,6 +243,7 @@ def readings_record(
                 band=band,
                 recorded_at=now,
                 recorded_by=by,
+                note=entry.note,
             )
             results[index] = ReadingResult(reading=reading, breach=breach)
             kri.band, kri.last_value, kri.last_measured_at = band, entry.value, entry.measured_at
@@ -238,6 +254,19 @@ def readings_record(
     )
     Reading.objects.bulk_create([result.reading for result in results], batch_size=1000)
     return results
+
+
+@transaction.atomic
+def reading_enter(
+    *, kri: KRI, by, value: float, measured_at: dt.datetime, note: str = "", now: dt.datetime
+) -> ReadingResult:
+    """A reading entered by hand on the KRI's page: recorded as any other (its band, the breach and
+    the breach's action), and written in the audit log with who entered it and their note. Raises
+    ReadingsRejected (its errors under 0) and writes nothing when it cannot be recorded."""
+    entry = ReadingInput(kri=kri, value=value, measured_at=measured_at, note=note)
+    [result] = readings_record(entries=[entry], by=by, now=now)
+    audit_record(result.reading, by=by, action=AuditAction.CREATED)
+    return result
 
 
 # Missing readings ---------------------------------------------------------------------------
