@@ -7,7 +7,7 @@ import math
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from indicators.services import ReadingInput, ReadingsRejected, readings_record
 from integrations.models import Delivery, Integration, Kind, Outcome
@@ -44,7 +44,7 @@ def _record_missed(integration: Integration, missed: int, due: dt.datetime, now:
     fields = {"integration": integration, "received_at": now, "value": missed, "http_status": 0}
     window = maintenance_now(integration=integration, now=now)
     if window is not None:
-        reason = Words(N_("Maintenance window: %(reason)s"), reason=window.reason)
+        reason = Words(gettext_noop("Maintenance window: %(reason)s"), reason=window.reason)
         Delivery.objects.create(outcome=Outcome.HELD, why=[reason.as_json()], **fields)
         return
     try:
@@ -53,13 +53,13 @@ def _record_missed(integration: Integration, missed: int, due: dt.datetime, now:
         )
     except ReadingsRejected as rejected:
         errors = " ".join(m for errors in rejected.errors.values() for ms in errors.values() for m in ms)
-        reason = Words(N_("The missed ping could not be recorded: %(errors)s"), errors=errors)
+        reason = Words(gettext_noop("The missed ping could not be recorded: %(errors)s"), errors=errors)
         Delivery.objects.create(outcome=Outcome.REJECTED, why=[reason.as_json()], **fields)
         return
     breach = result.breach
     Delivery.objects.create(
         outcome=Outcome.MISSED,
-        why=[Words(N_("No ping for %(count)d period(s) in a row."), count=missed).as_json()],
+        why=[Words(gettext_noop("No ping for %(count)d period(s) in a row."), count=missed).as_json()],
         incident=breach.incident if breach else None,
         opened_incident=bool(breach and breach.incident_id and breach.red_at == due),
         **fields,

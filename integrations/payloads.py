@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from core.limits import TooComplex, check_shape
 from integrations.models import Integration, Kind, Target
@@ -64,7 +64,7 @@ def payload_read(*, integration: Integration, body: bytes) -> Payload:
         data = json.loads(body)
         check_shape(data)
     except (ValueError, TooComplex) as error:
-        raise Malformed([Words(N_("The body is not JSON: %(error)s"), error=str(error))]) from None
+        raise Malformed([Words(gettext_noop("The body is not JSON: %(error)s"), error=str(error))]) from None
     if integration.kind == Kind.GENERIC_JSON:
         return _generic(integration, data)
     return Payload(alerts=_alert_group(integration, data), values=[])
@@ -73,27 +73,33 @@ def payload_read(*, integration: Integration, body: bytes) -> Payload:
 def _alert_group(integration: Integration, data) -> list[Alert]:
     """Alertmanager's and Grafana's webhook: a group of alerts, each firing or resolved."""
     if not isinstance(data, dict):
-        raise Malformed([Words(N_("Expected a JSON object with “alerts”, as the sender posts it."))])
+        raise Malformed(
+            [Words(gettext_noop("Expected a JSON object with “alerts”, as the sender posts it."))]
+        )
     errors = []
     alerts = data.get("alerts")
     if not isinstance(alerts, list) or not alerts:
-        errors.append(Words(N_("“alerts” must be a list of at least one alert.")))
+        errors.append(Words(gettext_noop("“alerts” must be a list of at least one alert.")))
     group_key = data.get("groupKey")
     if not isinstance(group_key, str):
-        errors.append(Words(N_("“groupKey” must be text.")))
+        errors.append(Words(gettext_noop("“groupKey” must be text.")))
     if errors:
         raise Malformed(errors)
     read = []
     for index, alert in enumerate(alerts):
         if not isinstance(alert, dict):
-            errors.append(Words(N_("alert %(n)d: expected an object."), n=index + 1))
+            errors.append(Words(gettext_noop("alert %(n)d: expected an object."), n=index + 1))
             continue
         status = alert.get("status")
         labels = alert.get("labels")
         if status not in {"firing", "resolved"}:
-            errors.append(Words(N_("alert %(n)d: “status” must be firing or resolved."), n=index + 1))
+            errors.append(
+                Words(gettext_noop("alert %(n)d: “status” must be firing or resolved."), n=index + 1)
+            )
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            errors.append(Words(N_("alert %(n)d: “labels” must be an object of texts."), n=index + 1))
+            errors.append(
+                Words(gettext_noop("alert %(n)d: “labels” must be an object of texts."), n=index + 1)
+            )
             continue
         annotations = alert.get("annotations") if isinstance(alert.get("annotations"), dict) else {}
         fingerprint = alert.get("fingerprint")
@@ -143,7 +149,9 @@ def _generic(integration: Integration, data) -> Payload:
     """Any JSON: one object or a list of them, each read with the integration's selectors."""
     items = data if isinstance(data, list) else [data]
     if not items or len(items) > MAX_ITEMS:
-        raise Malformed([Words(N_("Send one object or a list of 1 to %(max)d objects."), max=MAX_ITEMS)])
+        raise Malformed(
+            [Words(gettext_noop("Send one object or a list of 1 to %(max)d objects."), max=MAX_ITEMS)]
+        )
     value_steps = path_steps(integration.value_path) if integration.value_path else None
     time_steps = path_steps(integration.time_path) if integration.time_path else None
     key_steps = path_steps(integration.key_path) if integration.key_path else None
@@ -157,14 +165,20 @@ def _generic(integration: Integration, data) -> Payload:
                 value = _number(path_read(item, value_steps))
                 if value is None:
                     errors.append(
-                        Words(N_("item %(n)d: %(path)s is not a number."), n=n, path=integration.value_path)
+                        Words(
+                            gettext_noop("item %(n)d: %(path)s is not a number."),
+                            n=n,
+                            path=integration.value_path,
+                        )
                     )
             if time_steps is not None:
                 measured_at = _instant(path_read(item, time_steps))
                 if measured_at is None:
                     errors.append(
                         Words(
-                            N_("item %(n)d: %(path)s is not a time (ISO 8601 with offset, or seconds)."),
+                            gettext_noop(
+                                "item %(n)d: %(path)s is not a time (ISO 8601 with offset, or seconds)."
+                            ),
                             n=n,
                             path=integration.time_path,
                         )
@@ -172,7 +186,9 @@ def _generic(integration: Integration, data) -> Payload:
             if key_steps is not None:
                 key = str(path_read(item, key_steps))[:200]
         except NotFound as missing:
-            errors.append(Words(N_("item %(n)d: it has no “%(step)s”."), n=n, step=str(missing.args[0])))
+            errors.append(
+                Words(gettext_noop("item %(n)d: it has no “%(step)s”."), n=n, step=str(missing.args[0]))
+            )
             continue
         values.append(Value(value=value, measured_at=measured_at, key=key))
         digest = hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()[:16]

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from incidents import happenings
 from incidents.models import Incident, Task, TaskState
@@ -96,7 +96,7 @@ def delivery_receive(
         return _refused(integration_id)
     if len(body) > MAX_BODY_BYTES:
         reason = Words(
-            N_("The body has %(size)d bytes; at most %(max)d are accepted."),
+            gettext_noop("The body has %(size)d bytes; at most %(max)d are accepted."),
             size=len(body),
             max=MAX_BODY_BYTES,
         )
@@ -157,7 +157,7 @@ def _take(*, integration_id: int, payload: Payload, key: str, now: dt.datetime) 
             now,
             status=200,
             outcome=Outcome.DUPLICATE,
-            why=[Words(N_("The same delivery was taken before: nothing was done again."))],
+            why=[Words(gettext_noop("The same delivery was taken before: nothing was done again."))],
             incident_id=earlier.incident_id,
             **{**counts, "idempotency_key": ""},
         )
@@ -165,7 +165,7 @@ def _take(*, integration_id: int, payload: Payload, key: str, now: dt.datetime) 
         Integration.objects.filter(pk=integration.pk).update(last_ping_at=now, missed_pings_recorded=0)
     window = maintenance_now(integration=integration, now=now)
     if window is not None:
-        why = [Words(N_("Maintenance window: %(reason)s"), reason=window.reason)]
+        why = [Words(gettext_noop("Maintenance window: %(reason)s"), reason=window.reason)]
         return _answer(integration, now, status=202, outcome=Outcome.HELD, why=why, **counts)
     if integration.target == Target.KRI:
         return _feed_kri(integration, payload, counts, now)
@@ -208,7 +208,7 @@ def _feed_kri(integration: Integration, payload: Payload, counts: dict, now: dt.
     except ReadingsRejected as rejected:
         why = [
             Words(
-                N_("reading %(n)d: %(errors)s"),
+                gettext_noop("reading %(n)d: %(errors)s"),
                 n=index + 1,
                 errors=" ".join(message for messages in errors.values() for message in messages),
             )
@@ -329,9 +329,11 @@ class CannotOpen(Exception):
 def _declare(integration: Integration, firing: list[Alert], key: str, now: dt.datetime) -> Incident:
     playbook = playbook_current_published(lineage=integration.playbook.lineage)
     if playbook is None:
-        raise CannotOpen(Words(N_("No incident was opened: the playbook has no published version.")))
+        raise CannotOpen(
+            Words(gettext_noop("No incident was opened: the playbook has no published version."))
+        )
     if not integration.commander.is_active:
-        raise CannotOpen(Words(N_("No incident was opened: the commander is no longer active.")))
+        raise CannotOpen(Words(gettext_noop("No incident was opened: the commander is no longer active.")))
     title = f"{integration.name}: {firing[0].name}"
     return incident_declare(
         title=title[:300],
