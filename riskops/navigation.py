@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.permissions import may_administer, may_see_everything
+from integrations.permissions import may_manage_integrations
 from live.permissions import may_watch_dashboard
 from people.models import Role
 
@@ -39,6 +40,7 @@ ITEMS = [
     NavItem("heatmap", _("Heat map")),
     NavItem("kri-list", pgettext_lazy("navigation", "KRIs")),  # short, so the bar fits on one line
     NavItem("playbook-list", _("Playbooks")),
+    NavItem("integration-list", _("Integrations"), may_manage_integrations),
     NavItem("analytics", _("Analytics"), may_see_everything),
     NavItem("api-docs", _("API")),
     NavItem("admin:index", _("Administration"), may_administer),

@@ -58,6 +58,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("", include("incidents.link_urls")),
     path("kris/", include("indicators.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
     path("api/v1/integrations/<int:pk>/alerts/", AlertsInView.as_view(), name="api-integration-alerts"),
     path("api/v1/", include(router.urls)),
