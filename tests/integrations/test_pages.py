@@ -92,3 +92,15 @@ def test_the_delivery_log_reads_in_chinese(officer_client, officer, alerts_in):
         "由此开启",
     ):
         assert words in page
+
+
+def test_risk_officers_find_integrations_in_the_bar_and_administrators_in_their_setup_links(
+    client, officer, make_user
+):
+    client.force_login(officer)
+    assert "Integrations" in [str(item["label"]) for item in client.get("/risks/").context["nav_items"]]
+    client.force_login(make_user(Role.ADMIN))
+    assert "Integrations" not in [str(item["label"]) for item in client.get("/risks/").context["nav_items"]]
+    assert '<a href="/integrations/">Integrations</a>' in client.get("/").content.decode()
+    client.force_login(make_user(Role.RESPONDER))
+    assert "Integrations" not in [str(item["label"]) for item in client.get("/risks/").context["nav_items"]]
