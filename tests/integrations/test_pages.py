@@ -104,3 +104,23 @@ def test_risk_officers_find_integrations_in_the_bar_and_administrators_in_their_
     assert '<a href="/integrations/">Integrations</a>' in client.get("/").content.decode()
     client.force_login(make_user(Role.RESPONDER))
     assert "Integrations" not in [str(item["label"]) for item in client.get("/risks/").context["nav_items"]]
+
+
+def test_the_war_room_timeline_names_the_integration_and_its_alerts(officer_client, officer, alerts_in):
+    from tests.fixtures.integrations import resolved
+
+    sender = alerts_in()
+    incident = sender.send(example("alertmanager"), key="1").body["incident"]
+    sender.send(example("alertmanager"), key="2")
+    sender.send(resolved(example("alertmanager")), key="3")
+    page = officer_client.get(f"/incidents/{incident}/").content.decode()
+    assert "declared the incident on behalf of the integration Production Alertmanager: ProbeFailure" in page
+    assert "Production Alertmanager: 1 firing, 0 resolved" in page
+    assert "every alert from Production Alertmanager resolved" in page
+    officer.language = "zh-hans"
+    officer.save(update_fields=["language"])
+    page = officer_client.get(f"/incidents/{incident}/").content.decode()
+    assert (
+        "代表集成 Production Alertmanager 宣布了事件" in page
+        and "来自 Production Alertmanager 的告警已全部恢复" in page
+    )
