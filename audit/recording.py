@@ -13,7 +13,7 @@ from audit.models import AuditAction, AuditEntry
 # Written on every login or by scheduled jobs: not changes anybody made to the object.
 BOOKKEEPING_FIELDS = {"last_login", "updated_at", "created_at", "review_reminded_for", "notified_at"}
 # Never copied into the log; a change to them shows as "(hidden)" before and after.
-SECRET_FIELDS = {"password"}
+SECRET_FIELDS = {"password", "token_hash"}
 HIDDEN = "(hidden)"
 
 

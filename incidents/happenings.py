@@ -50,6 +50,9 @@ UPDATE_DUE = Happening("update.due", "update.due", "update.due")
 UPDATE_MISSED = Happening("update.missed", "update.missed", ESCALATION_FIRED.notification)
 REVIEW_COMPLETED = Happening("review.completed", "timeline.appended")
 REVIEW_WAIVED = Happening("review.waived", "timeline.appended")
+# An integration's alerts: more of an open group's alerts firing or resolving, then all resolved.
+ALERT_RECEIVED = Happening("alert.received", "timeline.appended")
+ALERTS_RESOLVED = Happening("alert.resolved", "timeline.appended")
 
 HAPPENINGS = (
     INCIDENT_DECLARED,
@@ -76,6 +79,8 @@ HAPPENINGS = (
     UPDATE_MISSED,
     REVIEW_COMPLETED,
     REVIEW_WAIVED,
+    ALERT_RECEIVED,
+    ALERTS_RESOLVED,
 )
 
 # Timeline entry type → the contract's event type; an entry of a type not listed here is

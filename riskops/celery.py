@@ -28,6 +28,7 @@ app.conf.task_routes = {
     "incidents.fire_timers": {"queue": TIMERS_QUEUE},
     "incidents.sweep_timers": {"queue": TIMERS_QUEUE},
     "indicators.flag_missing_readings": {"queue": DEFAULT_QUEUE},
+    "integrations.check_heartbeats": {"queue": DEFAULT_QUEUE},
     "notifications.deliver": {"queue": DEFAULT_QUEUE},
     "notifications.requeue_stalled_deliveries": {"queue": DEFAULT_QUEUE},
     "reviews.remind_follow_ups": {"queue": DEFAULT_QUEUE},
@@ -41,6 +42,8 @@ app.conf.task_routes = {
 app.conf.beat_schedule = {
     # KRIs whose expected reading did not come: each owner told once per missed period.
     "indicators-flag-missing-readings": {"task": "indicators.flag_missing_readings", "schedule": 60.0},
+    # Heartbeats whose ping did not come: each missed period recorded once as a reading of its KRI.
+    "integrations-check-heartbeats": {"task": "integrations.check_heartbeats", "schedule": 60.0},
     # Overdue risk reviews and treatment actions: each owner told once.
     "risks-remind-overdue": {"task": "risks.remind_overdue", "schedule": 60},
     # Risk acceptances whose expiry has come lapse (the acceptance row is the timer; each lapses once).

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "indicators",
     "reviews",
     "analytics",
+    "integrations",
     "audit",
     "axes",
 ]

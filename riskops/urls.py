@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from audit.api import AuditEntryViewSet
 from incidents.api import IncidentViewSet, TaskViewSet
 from indicators.api import KRIViewSet
+from integrations.api import AlertsInView, IntegrationViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
 from people.api import TeamViewSet, UserViewSet
 from people.token import TokenView
@@ -36,6 +37,7 @@ router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("playbooks", PlaybookViewSet, basename="api-playbook")
 router.register("kris", KRIViewSet, basename="api-kri")
 router.register("audit-log", AuditEntryViewSet, basename="api-audit-entry")
+router.register("integrations", IntegrationViewSet, basename="api-integration")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -56,7 +58,9 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("", include("incidents.link_urls")),
     path("kris/", include("indicators.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
+    path("api/v1/integrations/<int:pk>/alerts/", AlertsInView.as_view(), name="api-integration-alerts"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.register",
     "tests.fixtures.incidents",
     "tests.fixtures.indicators",
+    "tests.fixtures.integrations",
     "tests.fixtures.live",
     "tests.fixtures.browser",
     "tests.fixtures.chat",

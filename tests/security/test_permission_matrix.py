@@ -288,6 +288,25 @@ ROWS = [
     # The audit log: administrators only.
     Row("GET", "/api/v1/audit-log/", None, (401, 403, 403, 403, 403, 200)),
     Row("GET", "/api/v1/audit-log/{id}/", "audit_entry", (401, 403, 403, 403, 403, 200)),
+    # Integrations: risk officers and administrators set them up; a sender's token is its only
+    # credential, so without it everyone is refused (with it: tests/integrations/).
+    Row("GET", "/api/v1/integrations/", None, (401, 403, 403, 200, 403, 200)),
+    Row("POST", "/api/v1/integrations/", None, (401, 403, 403, 400, 403, 400)),
+    Row("GET", "/api/v1/integrations/{id}/", "integration", (401, 403, 403, 200, 403, 200)),
+    Row("PUT", "/api/v1/integrations/{id}/", "integration", (401, 403, 403, 400, 403, 400)),
+    Row("PATCH", "/api/v1/integrations/{id}/", "integration", (401, 403, 403, 200, 403, 200)),
+    Row("POST", "/api/v1/integrations/{id}/reset-token/", "integration", (401, 403, 403, 200, 403, 200)),
+    Row("GET", "/api/v1/integrations/{id}/deliveries/", "integration", (401, 403, 403, 200, 403, 200)),
+    Row(
+        "GET", "/api/v1/integrations/{id}/maintenance-windows/", "integration", (401, 403, 403, 200, 403, 200)
+    ),
+    Row(
+        "POST",
+        "/api/v1/integrations/{id}/maintenance-windows/",
+        "integration",
+        (401, 403, 403, 400, 403, 400),
+    ),
+    Row("POST", "/api/v1/integrations/{id}/alerts/", "integration", (401,) * 6),
     # Analytics cover every incident: only those who see every incident.
     Row("GET", "/api/v1/analytics/", None, (401, 403, 403, 200, 200, 200)),
 ]
