@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import LimitedTextField
@@ -109,7 +109,7 @@ class Reading(models.Model):
 
 
 class BreachState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("breach state", "Open")
     CLOSED = "closed", _("Back to green")
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from integrations.words import words_read
 
@@ -96,7 +97,7 @@ class Integration(models.Model):
 
 
 class Outcome(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("delivery", "Accepted")  # a risk's acceptance is another word
     DUPLICATE = "duplicate", _("Duplicate delivery")
     HELD = "held", _("Held: maintenance window")
     REJECTED = "rejected", _("Rejected")
@@ -108,7 +109,7 @@ class Delivery(models.Model):
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="deliveries")
     received_at = models.DateTimeField(_("received at"))
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("delivery", "outcome"), max_length=12, choices=Outcome.choices)
     http_status = models.PositiveSmallIntegerField(_("answer"))
     # Why it was refused or held: [[message id, values], ...] (integrations.words), read in the
     # reader's language.
@@ -146,8 +147,8 @@ class Delivery(models.Model):
 
 
 class GroupState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("alert group state", "Open")
+    CLOSED = "closed", pgettext_lazy("alert group state", "Closed")
 
 
 class AlertGroup(models.Model):
