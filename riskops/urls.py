@@ -49,6 +49,7 @@ urlpatterns = [
     path("language/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("risks/", include("risks.urls")),
     path("playbooks/", include("playbooks.urls")),
