@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "reviews",
     "analytics",
     "integrations",
+    "oncall",
     "audit",
     "axes",
 ]
