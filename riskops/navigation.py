@@ -42,6 +42,7 @@ ITEMS = [
     NavItem("incident-list", _("Incidents")),
     NavItem("my-tasks", _("My tasks"), works_tasks),
     NavItem("teams", _("Teams")),
+    NavItem("oncall-list", _("On call")),
     NavItem("risk-list", _("Risk register")),
     NavItem("heatmap", _("Heat map")),
     NavItem("kri-list", pgettext_lazy("navigation", "KRIs")),  # short, so the bar fits on one line

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "analytics",
     "integrations",
     "reports",
+    "oncall",
     "audit",
     "axes",
 ]

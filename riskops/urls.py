@@ -10,6 +10,15 @@ from incidents.api import IncidentViewSet, TaskViewSet
 from indicators.api import KRIViewSet
 from integrations.api import AlertsInView, IntegrationViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
+from oncall.api import (
+    CalendarDayViewSet,
+    LayerViewSet,
+    MyFeedView,
+    OnCallView,
+    OverrideViewSet,
+    ScheduleViewSet,
+    SwapViewSet,
+)
 from people.api import TeamViewSet, UserViewSet
 from people.token import TokenView
 from people.views import switch_language
@@ -38,6 +47,11 @@ router.register("playbooks", PlaybookViewSet, basename="api-playbook")
 router.register("kris", KRIViewSet, basename="api-kri")
 router.register("audit-log", AuditEntryViewSet, basename="api-audit-entry")
 router.register("integrations", IntegrationViewSet, basename="api-integration")
+router.register("schedules", ScheduleViewSet, basename="api-schedule")
+router.register("schedule-layers", LayerViewSet, basename="api-schedule-layer")
+router.register("schedule-overrides", OverrideViewSet, basename="api-schedule-override")
+router.register("schedule-swaps", SwapViewSet, basename="api-schedule-swap")
+router.register("calendar-days", CalendarDayViewSet, basename="api-calendar-day")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -61,6 +75,9 @@ urlpatterns = [
     path("kris/", include("indicators.urls")),
     path("integrations/", include("integrations.urls")),
     path("api/v1/risk-matrix/", MatrixView.as_view(), name="risk-matrix"),
+    path("oncall/", include("oncall.urls")),
+    path("api/v1/teams/<int:pk>/on-call/", OnCallView.as_view(), name="api-team-on-call"),
+    path("api/v1/on-call-feed/", MyFeedView.as_view(), name="api-my-on-call-feed"),
     path("api/v1/integrations/<int:pk>/alerts/", AlertsInView.as_view(), name="api-integration-alerts"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -44,6 +44,26 @@ class Row:
         return path
 
 
+def schedule_body(world):
+    return {
+        "team": world["team"],
+        "name": "Supply nights",
+        "time_zone": "Asia/Shanghai",
+        "working_calendar": "cn",
+    }
+
+
+def layer_body(world):
+    return {
+        "schedule": world["schedule"],
+        "name": "Nights",
+        "people": [world["user"]],
+        "start_date": "2026-01-01",
+        "handoff_time": "18:00",
+        "shift_unit": "weeks",
+    }
+
+
 def reading(world):
     return {"value": 95, "measured_at": "2026-01-01T00:00:00Z"}
 
@@ -307,6 +327,90 @@ ROWS = [
         (401, 403, 403, 400, 403, 400),
     ),
     Row("POST", "/api/v1/integrations/{id}/alerts/", "integration", (401,) * 6),
+    # On call: everyone signed in reads the schedules; the team's escalation contact (not one of
+    # the kinds here) and administrators run them; a swap is answered by its other person only.
+    Row("GET", "/api/v1/schedules/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/schedules/", None, (401, 403, 403, 403, 403, 201), lambda w: schedule_body(w)),
+    Row("GET", "/api/v1/schedules/{id}/", "schedule", (401, 200, 200, 200, 200, 200)),
+    Row(
+        "PUT",
+        "/api/v1/schedules/{id}/",
+        "schedule",
+        (401, 403, 403, 403, 403, 200),
+        lambda w: schedule_body(w),
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/schedules/{id}/",
+        "schedule",
+        (401, 403, 403, 403, 403, 200),
+        lambda w: {"name": "Nights"},
+    ),
+    Row("DELETE", "/api/v1/schedules/{id}/", "schedule", (401, 403, 403, 403, 403, 204)),
+    Row("GET", "/api/v1/schedules/{id}/shifts/", "schedule", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/schedules/{id}/feed/", "schedule", (401, 403, 403, 403, 403, 200)),
+    Row("GET", "/api/v1/schedule-layers/", None, (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/schedule-layers/", None, (401, 403, 403, 403, 403, 201), lambda w: layer_body(w)),
+    Row("GET", "/api/v1/schedule-layers/{id}/", "layer", (401, 200, 200, 200, 200, 200)),
+    Row(
+        "PUT",
+        "/api/v1/schedule-layers/{id}/",
+        "layer",
+        (401, 403, 403, 403, 403, 200),
+        lambda w: layer_body(w),
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/schedule-layers/{id}/",
+        "layer",
+        (401, 403, 403, 403, 403, 200),
+        lambda w: {"priority": 2},
+    ),
+    Row("DELETE", "/api/v1/schedule-layers/{id}/", "layer", (401, 403, 403, 403, 403, 204)),
+    Row("GET", "/api/v1/schedule-overrides/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/api/v1/schedule-overrides/",
+        None,
+        (401, 403, 403, 403, 403, 201),
+        lambda w: {
+            "schedule": w["schedule"],
+            "person": w["user"],
+            "starts_at": "2026-01-05T09:00:00Z",
+            "ends_at": "2026-01-05T12:00:00Z",
+        },
+    ),
+    Row("GET", "/api/v1/schedule-overrides/{id}/", "override", (401, 200, 200, 200, 200, 200)),
+    Row("DELETE", "/api/v1/schedule-overrides/{id}/", "override", (401, 403, 403, 403, 403, 204)),
+    # Proposing a swap of one's own shift: the others have no shift in the layer (400).
+    Row("GET", "/api/v1/schedule-swaps/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/api/v1/schedule-swaps/",
+        None,
+        (401, 201, 400, 400, 400, 400),
+        lambda w: {
+            "layer": w["layer"],
+            "partner": w["logistics"],
+            "requester_shift_at": "2026-01-03T12:00:00Z",
+            "partner_shift_at": "2026-01-04T12:00:00Z",
+        },
+    ),
+    Row("GET", "/api/v1/schedule-swaps/{id}/", "swap", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/schedule-swaps/{id}/accept/", "swap", (401, 403, 403, 403, 403, 403)),
+    Row("POST", "/api/v1/schedule-swaps/{id}/decline/", "swap", (401, 403, 403, 403, 403, 403)),
+    Row("POST", "/api/v1/schedule-swaps/{id}/cancel/", "swap", (401, 200, 403, 403, 403, 200)),
+    Row("GET", "/api/v1/calendar-days/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/api/v1/calendar-days/",
+        None,
+        (401, 403, 403, 403, 403, 201),
+        lambda w: {"date": "2026-10-10", "kind": "working_day", "name": "Make-up day"},
+    ),
+    Row("DELETE", "/api/v1/calendar-days/{id}/", "calendar_day", (401, 403, 403, 403, 403, 204)),
+    Row("GET", "/api/v1/teams/{id}/on-call/", "team", (401, 200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/on-call-feed/", None, (401, 201, 201, 201, 201, 201)),
     # Analytics cover every incident: only those who see every incident.
     Row("GET", "/api/v1/analytics/", None, (401, 403, 403, 200, 200, 200)),
 ]
