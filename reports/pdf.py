@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -118,7 +119,9 @@ def incident_pdf(report: IncidentReport) -> bytes:
         [moment_text(m.at), m.actor or _("system"), m.what or "\n".join(t for _l, t in m.parts)]
         for m in report.timeline
     ]
-    story.append(_table([_("When"), _("Who"), _("What")], rows, [0.18, 0.17, 0.65]))
+    story.append(
+        _table([pgettext("moment of a change", "When"), _("Who"), _("What")], rows, [0.18, 0.17, 0.65])
+    )
     story += [_p(_("Post-incident review"), HEADING), *_review(report)]
     return _document(incident.shown_title, story)
 
