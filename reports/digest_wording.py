@@ -46,7 +46,13 @@ def _late(row: CockpitIncident, late: LateTask, digest: Digest) -> str:
         escalated = _("escalated to level %(level)d") % {"level": task.escalation_level}
     else:
         escalated = _("not escalated yet")
-    return f"• {task.title} — {who} — {how_late}, {escalated} ({row.incident.shown_title})"
+    return _("• %(task)s — %(who)s — %(late)s, %(escalated)s (%(incident)s)") % {
+        "task": task.title,
+        "who": who,
+        "late": how_late,
+        "escalated": escalated,
+        "incident": row.incident.shown_title,
+    }
 
 
 def _band_change(change: BandChange) -> str:
