@@ -24,6 +24,7 @@ KINDS = {
     "risk.acceptance_approved": _("A risk acceptance is approved"),
     "risk.acceptance_declined": _("A risk acceptance is declined"),
     "risk.acceptance_lapsed": _("A risk acceptance lapses"),
+    "digest": _("My daily executive digest"),
 }
 
 # What someone who never changed a preference receives besides the in-app inbox.

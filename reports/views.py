@@ -2,13 +2,16 @@
 reader's language and time zone. An incident's report is for those who may see the incident (404
 for anyone else); the register's for everyone signed in, as the register is."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from incidents.models import Incident
-from reports import pdf, wording
+from reports import digests, pdf, wording
 from reports.incident_report import incident_report
 from reports.register_report import register_report
 
@@ -74,3 +77,30 @@ def register_report_page(request):
 @login_required
 def register_report_pdf(request):
     return _pdf(pdf.register_pdf(register_report(now=timezone.now())), "risk-register-report.pdf")
+
+
+@login_required
+@require_POST
+def digest_preferences(request):
+    """The person's own daily digest: on or off, and its local hour."""
+    try:
+        hour = int(request.POST.get("hour", ""))
+    except ValueError:
+        hour = -1
+    if 0 <= hour <= 23:
+        digests.digest_preference_set(
+            user=request.user, by=request.user, enabled=bool(request.POST.get("enabled")), hour=hour
+        )
+        messages.success(request, _("Your daily digest is saved."))
+    else:
+        messages.error(request, _("Choose an hour from 00:00 to 23:00."))
+    return redirect("notification-inbox")
+
+
+@login_required
+@require_POST
+def digest_send_now(request):
+    """The person's digest at once, by their channels; the day's scheduled one still comes."""
+    digests.digest_send_now(user=request.user, now=timezone.now())
+    messages.success(request, _("Your digest is on its way; it is also in your notifications."))
+    return redirect("notification-inbox")

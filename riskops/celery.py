@@ -31,6 +31,7 @@ app.conf.task_routes = {
     "integrations.check_heartbeats": {"queue": DEFAULT_QUEUE},
     "notifications.deliver": {"queue": DEFAULT_QUEUE},
     "notifications.requeue_stalled_deliveries": {"queue": DEFAULT_QUEUE},
+    "reports.send_due_digests": {"queue": DEFAULT_QUEUE},
     "reviews.remind_follow_ups": {"queue": DEFAULT_QUEUE},
     "risks.lapse_acceptances": {"queue": TIMERS_QUEUE},
     "risks.remind_overdue": {"queue": DEFAULT_QUEUE},
@@ -57,6 +58,12 @@ app.conf.beat_schedule = {
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
     # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
     "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},
+    # Executive digests: each person's sent once per local day, at their hour (the row is the timer).
+    "reports-send-due-digests": {
+        "task": "reports.send_due_digests",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Data retention (riskops/retention.py): read notifications and old KRI readings, once an hour.
     "purge-expired-data": {"task": "riskops.purge_expired_data", "schedule": 3600.0},
 }
