@@ -35,13 +35,14 @@ def processes_marked(marker: str) -> list[int]:
     return found
 
 
-def wait_for_health(url: str, launcher: subprocess.Popen, timeout: float = 120) -> dict:
+def wait_for_health(url: str, launcher: subprocess.Popen, timeout: float = 180) -> dict:
+    """/healthz answers once every component is up; on a loaded machine one answer may take seconds."""
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
         assert launcher.poll() is None, "the launcher exited early"
         try:
-            with urllib.request.urlopen(url, timeout=3) as response:
+            with urllib.request.urlopen(url, timeout=15) as response:
                 if response.status == 200:
                     return response.read()
         except urllib.error.HTTPError as error:
