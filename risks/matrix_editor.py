@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from risks.matrix_rules import COLOR, LABEL_MAX, REVIEW_INTERVAL_DAYS_MAX, falls, matrix_errors
 from risks.models import RiskMatrix, in_current_language
 
 SCALES = [("likelihood", gettext_lazy("Likelihood")), ("impact", gettext_lazy("Impact"))]
-LANGUAGES = [("en", gettext_lazy("English")), ("zh", gettext_lazy("Chinese"))]
+LANGUAGES = [
+    ("en", pgettext_lazy("language of a label", "English")),
+    ("zh", pgettext_lazy("language of a label", "Chinese")),
+]
 
 
 class ColorInput(forms.TextInput):

@@ -65,7 +65,7 @@ def matrix_new(request):
         _("Matrix v%(version)s is active. Risks keep the version they were scored on until re-scored.")
         % {"version": revised.version},
     )
-    return redirect("risk-matrix")
+    return redirect("risk-matrix-page")
 
 
 def _editor(request, form: MatrixForm, *, preview: RiskMatrix | None, conflict: str = "", status: int = 200):
