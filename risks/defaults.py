@@ -1,4 +1,4 @@
-"""The matrix and categories an organisation starts with (it edits them in the admin)."""
+"""The matrix and categories an organisation starts with (the matrix changes on its page, /risks/matrix/)."""
 
 LIKELIHOOD = [
     {"value": 1, "label_en": "Rare", "label_zh": "罕见"},

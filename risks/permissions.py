@@ -1,4 +1,4 @@
-"""Who may do what with a risk's acceptance: the pages, the API and the services all ask here.
+"""Who may do what with the matrix and a risk's acceptance: the pages, the API and the services ask here.
 
 Accepting a risk needs authority: a risk officer or an executive, and never the person who asked.
 """
@@ -9,6 +9,11 @@ from people.models import Role, User
 from people.selectors import people_active
 
 AUTHORITIES = (Role.RISK_OFFICER, Role.EXECUTIVE)
+
+
+def may_revise_matrix(user) -> bool:
+    """Those who write the register make a new version of the matrix; everyone signed in reads it."""
+    return user.is_active and user.writes_register
 
 
 def may_request_acceptance(user, risk) -> bool:

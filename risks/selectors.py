@@ -54,6 +54,16 @@ def matrix_active() -> RiskMatrix | None:
     return RiskMatrix.objects.order_by("-version").first()
 
 
+def matrix_versions() -> QuerySet[RiskMatrix]:
+    """Every version, the newest first, with who made it (not the scales, levels and grid)."""
+    return RiskMatrix.objects.select_related("created_by").defer("likelihood", "impact", "levels", "grid")
+
+
+def risks_on_earlier_versions(*, matrix: RiskMatrix) -> int:
+    """Open risks still scored on a version older than `matrix`: each is re-scored explicitly."""
+    return Risk.objects.filter(status=RiskStatus.OPEN, matrix__version__lt=matrix.version).count()
+
+
 @dataclass(frozen=True)
 class RegisterFilters:
     level: str = ""

@@ -18,6 +18,7 @@ from notifications.services import notify
 from people.selectors import executives_active
 from risks import defaults
 from risks.checks import check_moment, moment_errors
+from risks.matrix_rules import matrix_errors
 from risks.models import (
     ActionStatus,
     Category,
@@ -75,32 +76,48 @@ DESCRIPTIVE_FIELDS = [
 
 
 def matrix_validate(*, likelihood: list, impact: list, levels: list, grid: list, appetite: str) -> None:
-    """Raises a field-level ValidationError unless the grid fits the scales and names known levels."""
-    errors = {}
-    keys = {level.get("key") for level in levels if isinstance(level, dict)}
-    if (
-        not isinstance(grid, list)
-        or len(grid) != len(likelihood)
-        or any(len(row) != len(impact) for row in grid)
+    """Raises a ValidationError by part (likelihood, impact, levels, grid, appetite) unless it is sound."""
+    if errors := matrix_errors(
+        likelihood=likelihood, impact=impact, levels=levels, grid=grid, appetite=appetite
     ):
-        errors["grid"] = [_("The grid needs one row per likelihood value and one cell per impact value.")]
-    elif any(cell not in keys for row in grid for cell in row):
-        errors["grid"] = [_("Every cell must name one of the levels.")]
-    if appetite not in keys:
-        errors["appetite"] = [_("The appetite must be one of the levels.")]
-    if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
 def matrix_revise(
-    *, by, likelihood: list, impact: list, levels: list, grid: list, appetite: str
+    *,
+    by,
+    likelihood: list,
+    impact: list,
+    levels: list,
+    grid: list,
+    appetite: str,
+    based_on: int | None = None,
 ) -> RiskMatrix:
-    """A new version of the matrix; the old one stays, and so do the scores made on it."""
+    """A new version of the matrix; the old one stays, and so do the scores made on it.
+
+    `based_on`, the version the person edited: if another version was saved since, nothing is
+    written and Conflict says which (two people saving at once: one makes the next version).
+    """
     matrix_validate(likelihood=likelihood, impact=impact, levels=levels, grid=grid, appetite=appetite)
-    latest = RiskMatrix.objects.select_for_update().order_by("-version").first()
+    # Saving waits on the newest version's lock, then reads again which version is the newest.
+    RiskMatrix.objects.select_for_update().order_by("-version").first()
+    latest = RiskMatrix.objects.select_related("created_by").order_by("-version").first()
+    newest = latest.version if latest else 0
+    if based_on is not None and newest != based_on:
+        raise Conflict(
+            _(
+                "%(who)s saved matrix v%(version)s while you were editing v%(based_on)s: "
+                "nothing of yours was saved."
+            )
+            % {
+                "who": getattr(latest, "created_by", None) or _("Someone"),
+                "version": newest,
+                "based_on": based_on,
+            }
+        )
     matrix = RiskMatrix.objects.create(
-        version=(latest.version if latest else 0) + 1,
+        version=newest + 1,
         likelihood=likelihood,
         impact=impact,
         levels=levels,

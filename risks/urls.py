@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from risks import views
+from risks import matrix_views, views
 
 urlpatterns = [
     path("", views.register, name="risk-list"),
     path("new/", views.risk_create, name="risk-create"),
     path("heatmap/", views.heatmap, name="heatmap"),
     path("appetite/", views.appetite, name="risk-appetite"),
+    path("matrix/", matrix_views.matrix, name="risk-matrix-page"),
+    path("matrix/v<int:version>/", matrix_views.matrix, name="risk-matrix-version"),
+    path("matrix/new/", matrix_views.matrix_new, name="risk-matrix-new"),
     path("import/", views.import_file, name="risk-import"),
     path("import/template/", views.import_template, name="risk-import-template"),
     path("import/<int:job_id>/", views.import_job, name="risk-import-job"),

@@ -291,8 +291,12 @@ def heatmap(request):
     rating = "residual" if request.GET.get("rating") == "residual" else "inherent"
     matrix = selectors.matrix_active()
     heat = selectors.heatmap(matrix=matrix, rating=rating)
+    colors = {level["key"]: level["color"] for level in matrix.levels}  # the version's, as raters see it
     rows = [
-        {"likelihood": scale, "cells": [cell for cell in heat.cells if cell.likelihood == scale["value"]]}
+        {
+            "likelihood": scale,
+            "cells": [(cell, colors[cell.level]) for cell in heat.cells if cell.likelihood == scale["value"]],
+        }
         for scale in reversed(matrix.likelihood)
     ]
     return render(

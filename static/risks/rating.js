@@ -1,6 +1,7 @@
 /* Rating by clicking the matrix: each [data-rating-picker] sets its rating's likelihood and impact
  * selects from the cell clicked, and shows the score, the level and whether it is above the
- * appetite; choosing in the selects moves the highlighted cell too. */
+ * appetite, in the colour of the level (static/risks/matrix.js, loaded before); choosing in the
+ * selects moves the highlighted cell too. */
 (function () {
   "use strict";
 
@@ -23,6 +24,7 @@
           (chosen.classList.contains("above-appetite") ? picker.dataset.wordsAbove : picker.dataset.wordsWithin)
         : "";
       result.className = "rating-picker-result" + (chosen ? " " + chosen.className.replace("cell ", "") : "");
+      window.RiskOpsMatrix.paint(result, chosen ? chosen.dataset.color : "");
     }
 
     picker.addEventListener("click", function (event) {
