@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("analytics.urls")),
     path("incidents/", include("incidents.urls")),
+    path("status/", include("incidents.status_urls")),
     path("", include("incidents.link_urls")),
     path("kris/", include("indicators.urls")),
     path("integrations/", include("integrations.urls")),

@@ -237,6 +237,8 @@ def every_page(world) -> list[str]:
         "/incidents/mine/",
         f"/incidents/{world['incident']}/",
         f"/incidents/{world['resolved']}/review/",
+        "/status/",
+        f"/status/{world['incident']}/",
         "/kris/",
         "/kris/new/",
         f"/kris/{world['kri']}/",
