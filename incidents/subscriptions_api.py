@@ -17,7 +17,9 @@ class SubscriptionSerializer(serializers.Serializer):
         help_text="incident: one incident (give `incident`); severity: every incident of a severity "
         "(give `severity`, 1 is the worst); everything: every incident.",
     )
-    incident = serializers.IntegerField(source="incident_id", required=False, allow_null=True)
+    incident = serializers.IntegerField(
+        source="incident_id", required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
     severity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
     email = serializers.BooleanField(default=True, help_text="Also by e-mail (in-app always).")
     chat = serializers.BooleanField(default=False, help_text="Also on your own chat webhooks.")
