@@ -33,7 +33,8 @@ TASK_REASSIGNED = Happening("task.reassigned", "task.updated")
 # Escalation level 1 (the due time) is the task overdue; the later levels are escalations.
 TASK_OVERDUE = Happening("task.overdue", "task.overdue", "task.overdue")
 ESCALATION_FIRED = Happening("escalation.fired", "escalation.fired", "escalation")
-STATUS_UPDATE = Happening("status.update", "timeline.appended")
+# A status update: the incident's followers (notifications' subscriptions) are told.
+STATUS_UPDATE = Happening("status.update", "timeline.appended", "status.update")
 # The commander changes what the incident is and who runs it, each with a reason.
 SEVERITY_CHANGED = Happening("incident.severity_changed", "incident.updated")
 TITLE_CHANGED = Happening("incident.title_changed", "incident.updated")

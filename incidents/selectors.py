@@ -40,6 +40,21 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     return incidents.filter(Q(commander=user) | Exists(named) | Exists(roles))
 
 
+def people_who_may_see(*, incident: Incident, people) -> list:
+    """Of these people, those who may see the incident (as `incidents_visible_to`), in two queries."""
+    people = list(people)
+    others = {person.pk for person in people if not person.sees_everything}
+    if others:
+        named = TaskAssignment.objects.filter(task__incident=incident).filter(
+            Q(user__in=others) | Q(team__memberships__user__in=others)
+        )
+        involved = set(named.values_list("user_id", flat=True))
+        involved |= set(named.values_list("team__memberships__user_id", flat=True))
+        involved |= set(RoleHolding.objects.filter(incident=incident).values_list("user_id", flat=True))
+        others &= involved | {incident.commander_id}
+    return [person for person in people if person.sees_everything or person.pk in others]
+
+
 def with_next_tier_at(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     next_tier = Timer.objects.filter(
         incident=OuterRef("pk"), kind=TimerKind.TIER_START, state=TimerState.PENDING

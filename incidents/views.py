@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidTransition
-from incidents import page_queries, permissions, selectors, services
+from incidents import page_queries, permissions, selectors, services, status_pages
 from incidents.forms import SEVERITIES, AddTaskForm, DeclareForm, ReassignForm, StatusUpdateForm
 from incidents.models import Incident, IncidentRole, IncidentStatus, Task, TaskState
 from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS, UNFINISHED_STATES
@@ -83,6 +83,7 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
         "incident_moves": INCIDENT_TRANSITIONS[incident.status],
         "has_next_tier": any(column.tier.starts_after > current for column in room.columns),
         "is_live": incident.status in LIVE_STATUSES,
+        **status_pages.follow_context(person, incident),
     }
     if with_timeline:
         context["timeline"] = page_queries.timeline_newest_first(

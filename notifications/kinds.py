@@ -12,6 +12,7 @@ KINDS = {
     "task.overdue": _("A task is overdue"),
     "escalation": _("An escalation reaches me"),
     "update.due": _("A status update I owe is due"),
+    "status.update": _("A status update on an incident I follow"),
     "role.assigned": _("I am given a role in an incident"),
     "follow_up.due": _("A follow-up action of mine is due"),
     "follow_up.overdue": _("A follow-up action is overdue"),

@@ -250,3 +250,67 @@ class ActionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.action} · {self.incident_id}"
+
+
+class SubscriptionScope(models.TextChoices):
+    INCIDENT = "incident", _("One incident")
+    SEVERITY = "severity", _("Every incident of a severity")
+    EVERYTHING = "everything", _("Every incident")
+
+
+class Subscription(models.Model):
+    """A person follows an incident, a severity or everything: its status updates reach them as they
+    are posted, in-app and by the channels they chose; a drill's only if they asked for drills."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("person"),
+    )
+    scope = models.CharField(_("follows"), max_length=12, choices=SubscriptionScope.choices)
+    # A plain integer, as in Notification: the incidents app checks who may follow which incident.
+    incident_id = models.PositiveBigIntegerField(_("incident"), null=True, blank=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), null=True, blank=True)
+    email = models.BooleanField(_("e-mail"), default=True)
+    chat = models.BooleanField(_("chat"), default=False)
+    drills = models.BooleanField(_("include drills"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["scope", "severity", "incident_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope="incident", incident_id__isnull=False, severity__isnull=True)
+                | models.Q(scope="severity", incident_id__isnull=True, severity__range=(1, 4))
+                | models.Q(scope="everything", incident_id__isnull=True, severity__isnull=True),
+                name="subscription_target_matches_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "incident_id"],
+                condition=models.Q(scope="incident"),
+                name="one_subscription_per_incident",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "severity"],
+                condition=models.Q(scope="severity"),
+                name="one_subscription_per_severity",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(scope="everything"), name="one_subscription_to_everything"
+            ),
+        ]
+        indexes = [models.Index(fields=["scope", "incident_id"], name="subscription_target")]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.scope == SubscriptionScope.INCIDENT:
+            return str(_("Incident #%(id)s") % {"id": self.incident_id})
+        if self.scope == SubscriptionScope.SEVERITY:
+            return str(_("Every SEV{severity} incident")).format(severity=self.severity)
+        return str(_("Every incident"))

@@ -16,6 +16,8 @@ from notifications.models import (
     DrillPreference,
     Notification,
     Preference,
+    Subscription,
+    SubscriptionScope,
     WebhookEndpoint,
 )
 from people.models import Membership, User
@@ -74,6 +76,17 @@ class Routes:
 
     email: set[int]  # ids of the people to e-mail
     webhooks: list[tuple[WebhookEndpoint, int]]  # each endpoint once, with the person whose copy it posts
+
+    def chosen(self, channels: dict[int, frozenset[str]]) -> "Routes":
+        """Only what each person chose for a subscription: e-mail, and their own chat webhooks."""
+        return Routes(
+            email={pk for pk in self.email if "email" in channels.get(pk, ())},
+            webhooks=[
+                (endpoint, pk)
+                for endpoint, pk in self.webhooks
+                if endpoint.user_id == pk and "chat" in channels.get(pk, ())
+            ],
+        )
 
 
 class RouteBook:
@@ -160,8 +173,8 @@ class DrillBook:
 
     def email(self, message, person_ids: set[int]) -> set[int]:
         """Of the people the preferences would e-mail, those a drill may e-mail (all for a real incident)."""
-        if not message.drill:
-            return person_ids
+        if not message.drill or message.channels is not None:
+            return person_ids  # a subscriber who asked for drills chose the channels of them too
         return {pk for pk in person_ids if self.choices.get(pk) == DrillChoice.ALL}
 
 
@@ -170,3 +183,32 @@ def deliveries_failed(*, since) -> QuerySet[Delivery]:
     return Delivery.objects.filter(state=DeliveryState.FAILED, created_at__gte=since).select_related(
         "notification__recipient", "endpoint"
     )
+
+
+def subscriptions_of(*, user: User) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).order_by("scope", "severity", "incident_id")
+
+
+def has_chat_route(*, user: User) -> bool:
+    """Whether the person has a chat webhook of their own, where a subscription's chat copy goes."""
+    return WebhookEndpoint.objects.filter(user=user, active=True).exists()
+
+
+def subscribers(*, incident_id: int, severity: int, drill: bool) -> dict[User, frozenset[str]]:
+    """The active people following the incident (it, its severity, or everything), each once, with
+    the channels any of their matching subscriptions chose besides in-app. A drill's followers are
+    only those of them who asked for drills."""
+    matching = Subscription.objects.filter(
+        Q(scope=SubscriptionScope.INCIDENT, incident_id=incident_id)
+        | Q(scope=SubscriptionScope.SEVERITY, severity=severity)
+        | Q(scope=SubscriptionScope.EVERYTHING),
+        user__is_active=True,
+    ).select_related("user")
+    if drill:
+        matching = matching.filter(drills=True)
+    channels: dict[User, set[str]] = defaultdict(set)
+    for subscription in matching:
+        chosen = channels[subscription.user]
+        chosen |= {"email"} if subscription.email else set()
+        chosen |= {"chat"} if subscription.chat else set()
+    return {person: frozenset(chosen) for person, chosen in channels.items()}

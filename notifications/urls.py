@@ -7,4 +7,10 @@ urlpatterns = [
     path("<int:notification_id>/read/", views.read, name="notification-inbox-read"),
     path("read-all/", views.read_all, name="notification-inbox-read-all"),
     path("preferences/", views.preferences, name="notification-inbox-preferences"),
+    path("subscriptions/", views.subscription_add, name="notification-subscription-add"),
+    path(
+        "subscriptions/<int:subscription_id>/stop/",
+        views.subscription_remove,
+        name="notification-subscription-remove",
+    ),
 ]

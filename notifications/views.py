@@ -3,12 +3,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from notifications import selectors, services
 from notifications.kinds import KINDS
-from notifications.models import DrillChoice
+from notifications.models import DrillChoice, SubscriptionScope
 
 PAGE_SIZE = 30
 
@@ -31,8 +34,50 @@ def inbox(request):
             "preferences": selectors.preferences_for(user=request.user),
             "drill_choices": DrillChoice.choices,
             "drill_choice": selectors.drill_choice_for(user=request.user),
+            **_subscriptions_context(request.user),
         },
     )
+
+
+def _subscriptions_context(user) -> dict:
+    subscriptions = list(selectors.subscriptions_of(user=user))
+    return {
+        "subscriptions": [s for s in subscriptions if s.scope != SubscriptionScope.INCIDENT],
+        "incidents_followed": sum(s.scope == SubscriptionScope.INCIDENT for s in subscriptions),
+        "follow_choices": FOLLOW_CHOICES,
+        "has_chat": selectors.has_chat_route(user=user),
+    }
+
+
+# What the "Follow" form offers besides single incidents (followed from their status page).
+FOLLOW_CHOICES = [("everything", _("Every incident"))] + [
+    (str(severity), format_lazy(_("Every SEV{severity} incident"), severity=severity))
+    for severity in range(1, 5)
+]
+
+
+@login_required
+@require_POST
+def subscription_add(request):
+    """Follow every incident, or every incident of a severity, with the channels ticked."""
+    target = request.POST.get("target", "")
+    if target in dict(FOLLOW_CHOICES):
+        services.subscription_follow(
+            user=request.user,
+            by=request.user,
+            severity=None if target == "everything" else int(target),
+            email=bool(request.POST.get("email")),
+            chat=bool(request.POST.get("chat")),
+            drills=bool(request.POST.get("drills")),
+        )
+    return redirect(reverse("notification-inbox") + "#subscriptions")
+
+
+@login_required
+@require_POST
+def subscription_remove(request, subscription_id: int):
+    services.subscription_stop(user=request.user, by=request.user, subscription_id=subscription_id)
+    return redirect(reverse("notification-inbox") + "#subscriptions")
 
 
 @login_required

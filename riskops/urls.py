@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from audit.api import AuditEntryViewSet
 from incidents.api import IncidentViewSet, TaskViewSet
+from incidents.subscriptions_api import SubscriptionViewSet
 from indicators.api import KRIViewSet
 from integrations.api import AlertsInView, IntegrationViewSet
 from notifications.api import NotificationViewSet, PreferenceViewSet
@@ -36,6 +37,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("risks", RiskViewSet, basename="api-risk")
 router.register("risk-actions", ActionViewSet, basename="api-risk-action")
 router.register("risk-imports", ImportJobViewSet, basename="api-risk-import")
@@ -71,6 +73,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("analytics.urls")),
     path("incidents/", include("incidents.urls")),
+    path("status/", include("incidents.status_urls")),
     path("", include("incidents.link_urls")),
     path("kris/", include("indicators.urls")),
     path("integrations/", include("integrations.urls")),

@@ -241,6 +241,8 @@ def every_page(world) -> list[str]:
         "/risks/report/",
         "/oncall/",
         f"/oncall/{world['schedule']}/",
+        "/status/",
+        f"/status/{world['incident']}/",
         "/kris/",
         "/kris/new/",
         f"/kris/{world['kri']}/",

@@ -11,6 +11,7 @@ from incidents.services.command import (
 )
 from incidents.services.declaration import incident_declare
 from incidents.services.firing import timers_fire
+from incidents.services.following import incident_follow
 from incidents.services.hooks import on_incident_close, on_incident_resolve
 from incidents.services.lifecycle import (
     incident_advance_tier,
@@ -36,6 +37,7 @@ __all__ = [
     "incident_unlink_risk",
     "task_add",
     "incident_declare",
+    "incident_follow",
     "incident_advance_tier",
     "incident_close",
     "incident_lock",

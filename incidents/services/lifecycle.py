@@ -21,6 +21,7 @@ from incidents.models import (
 )
 from incidents.services import hooks
 from incidents.services.cadence import update_timers_plan
+from incidents.services.following import followers_tell
 from incidents.services.locking import incident_lock
 from incidents.services.tiers import escalation_timers, tier_start
 from incidents.services.timeline import timeline_append, timeline_extend
@@ -250,6 +251,7 @@ def incident_post_update(
         incident=incident, type=happenings.STATUS_UPDATE.timeline, at=now, actor=by, data=data
     )
     update_timers_plan(incident=incident, since=now, now=now, promised=next_update_at)
+    followers_tell(incident=incident, entry=entry, by=by)
     return entry
 
 

@@ -35,6 +35,7 @@
         var state = (document.getElementById("live-status") || { dataset: {} }).dataset.state;
         section.innerHTML = html;
         if (state) showStatus(state);
+        if (window.RiskOpsClocks) window.RiskOpsClocks.tick();  // the new part's clocks, at once
       })
       .catch(function () { showStatus("offline"); });
   }

@@ -408,8 +408,9 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     # session, person, teams, incident, tasks, RACI, linked risks, roles, tiers, latest update,
-    # parties, timeline, bell (the risks a commander may link are asked for when needed).
-    assert counts[1] == 15
+    # parties, timeline, bell, whether the person follows it and has a chat for its updates (the
+    # risks a commander may link are asked for when needed).
+    assert counts[1] == 17
 
 
 # --- my tasks -------------------------------------------------------------------------------

@@ -104,6 +104,16 @@ ROWS = [
         (401, 200, 200, 200, 200, 200),
         lambda w: {"drills": "all"},
     ),
+    # Subscriptions: each person's own; an incident one may not see cannot be followed.
+    Row("GET", "/api/v1/subscriptions/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/api/v1/subscriptions/",
+        None,
+        (401, 201, 400, 201, 201, 201),
+        lambda w: {"follows": "incident", "incident": w["incident"]},
+    ),
+    Row("DELETE", "/api/v1/subscriptions/{id}/", "subscription", (401, 204, 404, 404, 404, 404)),
     # A link from an e-mail or chat message: the signed token is the credential, whoever asks; a
     # forged one is refused for everyone (a real one: tests/notifications/test_action_links.py).
     Row("POST", "/api/v1/links/{token}/", "link_token", (409,) * 6),
