@@ -21,7 +21,7 @@ def pdf_text(response) -> str:
 @pytest.mark.parametrize(
     "language, title, words",
     [
-        ("zh-hans", TITLE_ZH, ["状态更新", "各层级：谁在何时做了什么", "时间线", "事后复盘", "发生了什么"]),
+        ("zh-hans", TITLE_ZH, ["状态通报", "各层级：谁在何时做了什么", "时间线", "事后复盘", "发生了什么"]),
         ("en", "Main supplier plant fire", ["Status updates", "Tiers: who did what, when", "Timeline"]),
     ],
 )
