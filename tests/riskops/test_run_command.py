@@ -64,14 +64,12 @@ def start_launcher(var: Path) -> tuple[subprocess.Popen, int, str, dict]:
         if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "RISKOPS_PROXY_COUNT"}
     }
     env.update({"PORT": str(port), "RISKOPS_VAR_DIR": str(var), marker.split("=")[0]: marker.split("=")[1]})
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "riskops.launcher"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # Its output goes to a file, never an unread pipe: a full pipe would block the launcher's
+    # writes, and behind it every child writing to it, until someone read it.
+    with open(var / "launcher.log", "w") as log:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "riskops.launcher"], cwd=BASE_DIR, env=env, stdout=log, stderr=log
+        )
     return launcher, port, marker, env
 
 
@@ -175,7 +173,8 @@ def test_run_comes_up_healthy_survives_its_children_dying_believes_no_forged_add
         assert sign_in_by_token(port, "admin", password, "198.51.100.7") == 429
     finally:
         launcher.send_signal(signal.SIGTERM)
-        output, _ = launcher.communicate(timeout=60)
+        launcher.wait(timeout=60)
+        output = (tmp_path / "launcher.log").read_text()
 
     assert launcher.returncode == 0, output
     assert "RiskOps is up" in output
