@@ -30,7 +30,7 @@ def _people_choices() -> list[tuple[str, str]]:
 
 
 class ScheduleForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label=_("Team"))
+    team = forms.ModelChoiceField(queryset=None, label=_("Team"), empty_label=_("— choose one —"))
     name = forms.CharField(label=_("Name"), max_length=200)
     time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Asia/Shanghai")
     working_calendar = forms.ChoiceField(
@@ -53,8 +53,12 @@ class LayerForm(forms.Form):
     priority = forms.IntegerField(
         label=_("Priority"), min_value=1, help_text=_("Where layers overlap, the higher priority wins.")
     )
-    start_date = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    handoff_time = forms.TimeField(label=_("Hand-off time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start_date = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    handoff_time = forms.TimeField(
+        label=_("Hand-off time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     shift_count = forms.IntegerField(label=_("Each shift lasts"), min_value=1, initial=1)
     shift_unit = forms.ChoiceField(label=_("Unit"), choices=ShiftUnit.choices, initial=ShiftUnit.DAYS)
     weekdays = forms.TypedMultipleChoiceField(
@@ -66,12 +70,12 @@ class LayerForm(forms.Form):
         help_text=_("None ticked: every day."),
     )
     covers_from = forms.TimeField(
-        label=_("Covers from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Covers from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     covers_until = forms.TimeField(
         label=_("Covers until"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Earlier than “from”: a night layer, past midnight. Both empty: around the clock."),
     )
     working_days_only = forms.BooleanField(label=_("Working days only"), required=False)
@@ -111,7 +115,7 @@ class OverrideForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
-        label=_("Until"),
+        label=_("Ends at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
