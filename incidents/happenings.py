@@ -49,6 +49,10 @@ TASK_ADDED = Happening("task.added", "task.updated", TASK_OPENED.notification)
 # reminded), then, missed by another cadence period, escalates to the executives.
 UPDATE_DUE = Happening("update.due", "update.due", "update.due")
 UPDATE_MISSED = Happening("update.missed", "update.missed", ESCALATION_FIRED.notification)
+# A task with an on-call party opens: who is on call for the team is told first (nobody: the
+# whole team). While it is open, the on-call person changes: the new one is told what is open.
+ON_CALL_FOUND = Happening("on_call.found", "timeline.appended")
+ON_CALL_HANDED_OFF = Happening("on_call.handed_off", "task.updated", TASK_OPENED.notification)
 REVIEW_COMPLETED = Happening("review.completed", "timeline.appended")
 REVIEW_WAIVED = Happening("review.waived", "timeline.appended")
 # An integration's alerts: more of an open group's alerts firing or resolving, then all resolved.
@@ -78,6 +82,8 @@ HAPPENINGS = (
     TASK_ADDED,
     UPDATE_DUE,
     UPDATE_MISSED,
+    ON_CALL_FOUND,
+    ON_CALL_HANDED_OFF,
     REVIEW_COMPLETED,
     REVIEW_WAIVED,
     ALERT_RECEIVED,

@@ -1,5 +1,7 @@
 """Incidents run from a pinned playbook version: tasks, durable timers, an append-only timeline."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +11,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import LimitedTextField
-from playbooks.models import RaciRole
+from playbooks.models import RaciRole, party_name
 
 MAX_CLOCK_RATE = 3600
 
@@ -77,6 +79,11 @@ class Incident(models.Model):
         if self.title_zh and (get_language() or "").startswith("zh"):
             return self.title_zh
         return self.title
+
+    def plan_moment(self, at: dt.datetime) -> dt.datetime:
+        """The moment of the plan at real time `at`: a drill's clock runs `clock_rate` times faster
+        from its declaration, so its on-call schedules are read at plan time."""
+        return self.declared_at + (at - self.declared_at) * self.clock_rate
 
     @property
     def reader_title(self):
@@ -146,13 +153,19 @@ class Task(models.Model):
 
 
 class TaskAssignment(models.Model):
-    """The RACI of a task: a snapshot of the step's, changed only by reassigning the task."""
+    """The RACI of a task: a snapshot of the step's, changed only by reassigning the task. An
+    on-call party (`on_call`, with its team) records who was on call when the task opened
+    (`on_call_person`; None: nobody was, so the whole team is told), moved on at each hand-off."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(max_length=12, choices=RaciRole.choices)
     team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_call = models.BooleanField(default=False)
+    on_call_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -164,10 +177,14 @@ class TaskAssignment(models.Model):
                 | (Q(team__isnull=True) & Q(user__isnull=False)),
                 name="task_raci_names_a_team_or_a_person",
             ),
+            models.CheckConstraint(
+                condition=Q(on_call=True, team__isnull=False) | Q(on_call=False, on_call_person__isnull=True),
+                name="task_raci_on_call_of_a_team",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.team or self.user}"
+        return f"{self.get_role_display()}: {party_name(self)}"
 
 
 class TimerKind(models.TextChoices):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from incidents import happenings, selectors
 from incidents.models import Incident, IncidentRole, RoleHolding, Task, TaskAssignment, TimelineEntry
@@ -12,6 +13,7 @@ from playbooks.models import Playbook, PlaybookStatus, RaciRole, Tier
 from risks.models import Risk, RiskStatus
 
 TIMELINE_LENGTH = 200
+NOBODY = _("nobody (the whole team)")  # a hand-off's side where nobody is on call
 
 
 def viewer(user) -> User:
@@ -94,7 +96,40 @@ def timeline_newest_first(
     for entry in role_entries:
         entry.role_label = IncidentRole(entry.data["role"]).label
         entry.role_person = people.get(entry.data.get("user"))
+    _on_call_names(entries, tasks_by_id)
     return entries
+
+
+def _on_call_names(entries: list[TimelineEntry], tasks_by_id: dict[int, Task]) -> None:
+    """Names the teams and people of the entries about on call (who was on call when a task opened,
+    a hand-off, an escalation that told the on-call person first or the whole team), read in two
+    queries for all of them: `entry.team`, `.person`, `.from_name`, `.to_name`, `.tasks`,
+    `.on_call_told` [(team, person or None)] and `.teams_told` [team]."""
+    about = [entry for entry in entries if {"team", "on_call", "teams"} & entry.data.keys()]
+    if not about:
+        return
+    team_ids, person_ids = set(), set()
+    for entry in about:
+        data = entry.data
+        team_ids |= {
+            data.get("team"),
+            *data.get("teams", []),
+            *(told["team"] for told in data.get("on_call", [])),
+        }
+        person_ids |= {data.get("person"), data.get("from"), data.get("to")}
+        person_ids |= {told["person"] for told in data.get("on_call", [])}
+    teams = Team.objects.in_bulk(team_ids - {None})
+    people = User.objects.in_bulk(person_ids - {None})
+    for entry in about:
+        data = entry.data
+        entry.team = teams.get(data.get("team"))
+        entry.person = people.get(data.get("person"))
+        entry.from_name, entry.to_name = (people.get(data.get(key)) or NOBODY for key in ("from", "to"))
+        entry.tasks = [tasks_by_id[pk] for pk in data.get("tasks", []) if pk in tasks_by_id]
+        entry.on_call_told = [
+            (teams.get(told["team"]), people.get(told["person"])) for told in data.get("on_call", [])
+        ]
+        entry.teams_told = [teams[pk] for pk in data.get("teams", []) if pk in teams]
 
 
 def open_risks():

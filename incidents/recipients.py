@@ -1,4 +1,5 @@
-"""Who is told: the people behind a task's RACI, the commander, the executives."""
+"""Who is told: the people behind a task's RACI (an on-call party's person first), the commander,
+the executives."""
 
 from collections.abc import Iterable
 
@@ -31,6 +32,17 @@ class Directory:
         users = {a.user for a in assignments if a.user_id and a.user.is_active}
         return users | self.members({a.team_id for a in assignments if a.team_id})
 
+    def told_first(self, assignments: Iterable) -> set[User]:
+        """As `people_behind`, but an on-call party is the person on call for its team (the whole
+        team while nobody is, or while that person is inactive)."""
+        first, behind = set(), []
+        for a in assignments:
+            if a.on_call and a.on_call_person_id and a.on_call_person.is_active:
+                first.add(a.on_call_person)
+            else:
+                behind.append(a)
+        return first | self.people_behind(behind)
+
     def executives(self) -> set[User]:
         if self._executives is None:
             self._executives = set(executives_active())
@@ -39,6 +51,10 @@ class Directory:
 
 def of_roles(assignments: Iterable, *roles: str) -> list:
     return [a for a in assignments if a.role in roles]
+
+
+def on_call_parties(assignments: Iterable) -> list:
+    return [a for a in assignments if a.on_call]
 
 
 def escalation_contacts(assignments: Iterable) -> set[User]:

@@ -84,7 +84,7 @@ def tasks_with_raci(*, names: bool = False) -> QuerySet[Task]:
     """Tasks with their tier and RACI; `names` loads each party's team or person too (for pages)."""
     assignments = TaskAssignment.objects.all()
     if names:
-        assignments = assignments.select_related("team", "user")
+        assignments = assignments.select_related("team", "user", "on_call_person")
     return Task.objects.select_related("tier").prefetch_related(Prefetch("assignments", queryset=assignments))
 
 

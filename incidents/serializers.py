@@ -13,6 +13,10 @@ from risks.models import Risk
 
 
 def party(assignment) -> dict:
+    """{"team": id}, {"user": id}, or a team's on-call person: {"team": id, "on_call": true,
+    "on_call_person": who is on call now (null: nobody, so the team; and before the task opens)}."""
+    if assignment.on_call:
+        return {"team": assignment.team_id, "on_call": True, "on_call_person": assignment.on_call_person_id}
     return {"team": assignment.team_id} if assignment.team_id else {"user": assignment.user_id}
 
 

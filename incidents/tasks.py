@@ -14,3 +14,8 @@ def fire_timers(timer_ids: list[int]) -> int:
 @shared_task(name="incidents.sweep_timers", ignore_result=True)
 def sweep_timers() -> int:
     return services.timers_sweep(now=timezone.now())
+
+
+@shared_task(name="incidents.sweep_on_call", ignore_result=True)
+def sweep_on_call() -> int:
+    return services.on_call_sweep(now=timezone.now())

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents import happenings, recipients
 from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
 from notifications.wording import Duration, LocalTime
-from playbooks.models import RaciRole
+from playbooks.models import RaciRole, party_name
 
 
 def incident_fields(
@@ -78,8 +78,16 @@ def latest_updates(incident_ids) -> dict[int, LatestUpdate]:
 
 
 def _names(assignments, role: str):
-    names = [str(a.user) if a.user_id else str(a.team) for a in recipients.of_roles(assignments, role)]
-    return ", ".join(names) or "—"
+    """The role's parties, lazy: an on-call party reads "On call: <team> (<person>)" in the reader's
+    language."""
+    names = [_name(a) for a in recipients.of_roles(assignments, role)]
+    return format_lazy(", ".join(["{}"] * len(names)), *names) if names else "—"
+
+
+def _name(assignment):
+    if assignment.on_call and assignment.on_call_person_id:
+        return format_lazy("{} ({})", party_name(assignment), assignment.on_call_person)
+    return party_name(assignment)
 
 
 def _in_plan_time(incident: Incident, length: dt.timedelta, *, real, drill):

@@ -12,6 +12,11 @@ def may_manage_schedules(user, team) -> bool:
     )
 
 
+def teams_managed_by(user, teams):
+    """Those of `teams` (a queryset) whose schedules the person runs."""
+    return teams if may_administer(user) else teams.filter(escalation_contact=user)
+
+
 def may_propose_swap(user, *, schedule, requester) -> bool:
     return requester.pk == user.pk or may_manage_schedules(user, schedule.team)
 

@@ -6,6 +6,9 @@ from oncall import views
 
 urlpatterns = [
     path("", views.schedule_list, name="oncall-list"),
+    path("new/", views.schedule_create, name="oncall-schedule-create"),
     path("<int:pk>/", views.schedule_detail, name="oncall-schedule"),
+    path("<int:pk>/layers/", views.layer_add, name="oncall-layer-add"),
+    path("<int:pk>/overrides/", views.override_add, name="oncall-override-add"),
     path("feeds/<str:token>.ics", views.feed, name="oncall-feed"),
 ]

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import LimitedTextField
@@ -108,11 +109,13 @@ class RaciRole(models.TextChoices):
 
 
 class RaciAssignment(models.Model):
-    """One R, A, C or I of a step: a team or a named person."""
+    """One R, A, C or I of a step: a team, a named person, or the person on call for a team
+    (`on_call` with the team: told first, before the rest of the team)."""
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="raci")
     role = models.CharField(_("role"), max_length=12, choices=RaciRole.choices)
     team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    on_call = models.BooleanField(_("the team's on-call person"), default=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -126,9 +129,21 @@ class RaciAssignment(models.Model):
                 | (Q(team__isnull=True) & Q(user__isnull=False)),
                 name="raci_names_a_team_or_a_person",
             ),
+            models.CheckConstraint(
+                condition=Q(on_call=False) | Q(team__isnull=False), name="raci_on_call_of_a_team"
+            ),
         ]
         verbose_name = _("RACI assignment")
         verbose_name_plural = _("RACI assignments")
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.team or self.user}"
+        return f"{self.get_role_display()}: {party_name(self)}"
+
+
+def party_name(party):
+    """How a page or a message names a RACI party: a person, a team, or a team's on-call person."""
+    if party.user_id:
+        return str(party.user)
+    if party.on_call:
+        return format_lazy(_("On call: {team}"), team=party.team.name)
+    return party.team.name

@@ -4,7 +4,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from playbooks.models import Playbook, RaciRole, Step
+from playbooks.models import Playbook, RaciRole, Step, party_name
+
+KINDS = ("team", "oncall", "user")  # the chart's columns: teams, on-call people, then people
 
 LETTERS = {
     RaciRole.RESPONSIBLE: "R",
@@ -16,7 +18,7 @@ LETTERS = {
 
 @dataclass(frozen=True)
 class Party:
-    kind: str  # "team" or "user"
+    kind: str  # "team", "oncall" (the team's on-call person) or "user"
     pk: int
     label: str
 
@@ -41,7 +43,7 @@ def raci_chart(playbook: Playbook) -> RaciChart:
         for assignment in step.raci.all():
             party = _party(assignment)
             found.setdefault((party.kind, party.pk), party)
-    parties = sorted(found.values(), key=lambda party: (party.kind != "team", party.label.lower()))
+    parties = sorted(found.values(), key=lambda party: (KINDS.index(party.kind), party.label.lower()))
     columns = {(party.kind, party.pk): index for index, party in enumerate(parties)}
     rows = []
     for step in steps:
@@ -57,7 +59,9 @@ def raci_chart(playbook: Playbook) -> RaciChart:
 
 def _party(assignment) -> Party:
     if assignment.team_id:
-        return Party("team", assignment.team_id, str(assignment.team))
+        return Party(
+            "oncall" if assignment.on_call else "team", assignment.team_id, str(party_name(assignment))
+        )
     return Party("user", assignment.user_id, str(assignment.user))
 
 

@@ -149,7 +149,9 @@ def _write(playbook: Playbook, clean: CleanPlaybook) -> None:
         for s in clean.steps
     )
     RaciAssignment.objects.bulk_create(
-        RaciAssignment(step=step, role=r.role, position=r.position, team=r.team, user=r.user)
+        RaciAssignment(
+            step=step, role=r.role, position=r.position, team=r.team, user=r.user, on_call=r.on_call
+        )
         for step, s in zip(steps, clean.steps, strict=True)
         for r in s.raci
     )

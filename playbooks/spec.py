@@ -64,5 +64,6 @@ def raci_spec(assignments: list[RaciAssignment], *, references: str) -> dict:
 
 def party_spec(assignment: RaciAssignment, *, references: str) -> dict:
     if assignment.team_id:
-        return {"team": assignment.team_id if references == "ids" else assignment.team.slug}
+        team = {"team": assignment.team_id if references == "ids" else assignment.team.slug}
+        return {**team, "on_call": True} if assignment.on_call else team
     return {"user": assignment.user_id if references == "ids" else assignment.user.username}

@@ -44,6 +44,7 @@ class CleanRaci:
     position: int
     team: Team | None
     user: User | None
+    on_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -385,22 +386,40 @@ def _parties(role: str, entries: list, parties: _Parties, errors: Errors, path: 
         if party is None:
             continue
         if party in seen:
-            errors.add((*path, position), _("%(party)s is named twice.") % {"party": party[0] or party[1]})
+            errors.add((*path, position), _("%(party)s is named twice.") % {"party": _party_text(*party)})
         seen.add(party)
         clean.append(CleanRaci(role, position, *party))
     return clean
 
 
-def _party(entry, parties: _Parties, errors: Errors, path: tuple) -> tuple[Team | None, User | None] | None:
-    if not isinstance(entry, dict) or len(entry) != 1 or not ({"team", "user"} & entry.keys()):
-        errors.add(path, 'Name one team or one person: {"team": …} or {"user": …}.')
+def _party_text(team: Team | None, user: User | None, on_call: bool) -> str:
+    if on_call:
+        return _("On call: {team}").format(team=team)
+    return str(team or user)
+
+
+def _party(
+    entry, parties: _Parties, errors: Errors, path: tuple
+) -> tuple[Team | None, User | None, bool] | None:
+    """(team, None, on call?) or (None, person, False) for {"team": …}, {"team": …, "on_call": true}
+    (the team's on-call person) or {"user": …}."""
+    if not isinstance(entry, dict) or entry.keys() not in ({"team"}, {"user"}, {"team", "on_call"}):
+        errors.add(
+            path,
+            'Name one team, one person or a team\'s on-call person: {"team": …}, {"user": …} '
+            'or {"team": …, "on_call": true}.',
+        )
         return None
     if "team" in entry:
         team = parties.teams.get(entry["team"]) if _is_ref(entry["team"]) else None
         if team is None:
             errors.add((*path, "team"), _("No team %(team)r.") % {"team": entry["team"]})
             return None
-        return team, None
+        on_call = entry.get("on_call", False)
+        if not isinstance(on_call, bool):
+            errors.add((*path, "on_call"), _("Expected true or false."))
+            return None
+        return team, None, on_call
     user = parties.users.get(entry["user"]) if _is_ref(entry["user"]) else None
     if user is None:
         errors.add((*path, "user"), _("No person %(user)r.") % {"user": entry["user"]})
@@ -408,4 +427,4 @@ def _party(entry, parties: _Parties, errors: Errors, path: tuple) -> tuple[Team 
     if not user.is_active:
         errors.add((*path, "user"), _("%(user)s is no longer active.") % {"user": user.username})
         return None
-    return None, user
+    return None, user, False

@@ -119,7 +119,12 @@ def playbook_editor(request, pk: int | None = None):
         if playbook
         else {"name": "", "description": "", "category": "", "tiers": DEFAULT_TIERS, "steps": []}
     )
-    teams = [{"value": f"team:{team.pk}", "label": team.name} for team in Team.objects.order_by("name")]
+    all_teams = list(Team.objects.order_by("name"))
+    teams = [{"value": f"team:{team.pk}", "label": team.name} for team in all_teams]
+    on_call = [
+        {"value": f"oncall:{team.pk}", "label": _("On call: {team}").format(team=team.name)}
+        for team in all_teams
+    ]
     people = [
         {"value": f"user:{person.pk}", "label": f"{person} ({person.username})"}
         for person in people_active().order_by("username")
@@ -134,6 +139,7 @@ def playbook_editor(request, pk: int | None = None):
                 "status": playbook.status if playbook else PlaybookStatus.DRAFT,
                 "spec": spec,
                 "teams": teams,
+                "onCall": on_call,
                 "people": people,
             },
         },

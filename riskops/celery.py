@@ -27,6 +27,7 @@ app.conf.task_queues = [
 app.conf.task_routes = {
     "incidents.fire_timers": {"queue": TIMERS_QUEUE},
     "incidents.sweep_timers": {"queue": TIMERS_QUEUE},
+    "incidents.sweep_on_call": {"queue": TIMERS_QUEUE},
     "indicators.flag_missing_readings": {"queue": DEFAULT_QUEUE},
     "integrations.check_heartbeats": {"queue": DEFAULT_QUEUE},
     "notifications.deliver": {"queue": DEFAULT_QUEUE},
@@ -55,6 +56,9 @@ app.conf.beat_schedule = {
     },
     # Sends messages for due timers that are still pending: the safety net under the fast path.
     "sweep-timers": {"task": "incidents.sweep_timers", "schedule": 1.0, "options": {"expires": 5}},
+    # Open tasks whose team's on-call person changed are handed to the new one (every second: a
+    # drill at clock rate 3600 changes hourly shifts every second).
+    "sweep-on-call": {"task": "incidents.sweep_on_call", "schedule": 1.0, "options": {"expires": 5}},
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
     # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
     "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},

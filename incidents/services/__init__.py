@@ -23,6 +23,7 @@ from incidents.services.lifecycle import (
 )
 from incidents.services.links import link_act
 from incidents.services.locking import incident_lock
+from incidents.services.on_call import on_call_sweep
 from incidents.services.task_actions import task_acknowledge, task_complete, task_reassign, task_skip
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_sweep
@@ -46,6 +47,7 @@ __all__ = [
     "incident_reopen",
     "incident_resolve",
     "incident_stabilize",
+    "on_call_sweep",
     "on_incident_close",
     "on_incident_resolve",
     "task_acknowledge",

@@ -19,8 +19,9 @@ from incidents.models import (
     TimerKind,
 )
 from incidents.services.cadence import update_timers_plan
+from incidents.services.on_call import on_call_record
 from incidents.services.tiers import escalation_timers, open_task, tell_tier_started
-from incidents.services.timeline import timeline_append
+from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_create
 from playbooks.models import Playbook
 from playbooks.schedule import scaled
@@ -104,13 +105,15 @@ def incident_declare(
     for task in first_tasks:
         open_task(task=task, incident=incident, started_at=now)
     Task.objects.bulk_create(tasks)
-    assignments = TaskAssignment.objects.bulk_create(
-        [
-            TaskAssignment(task=task, role=entry.role, team=entry.team, user=entry.user)
-            for task, step in zip(tasks, steps, strict=True)
-            for entry in step.raci.all()
-        ]
-    )
+    assignments = [
+        TaskAssignment(task=task, role=entry.role, team=entry.team, user=entry.user, on_call=entry.on_call)
+        for task, step in zip(tasks, steps, strict=True)
+        for entry in step.raci.all()
+    ]
+    first_ids = {task.pk for task in first_tasks}
+    first_assignments = [a for a in assignments if a.task.pk in first_ids]
+    on_call_entries = on_call_record(incident=incident, assignments=first_assignments, opened_at=now, now=now)
+    TaskAssignment.objects.bulk_create(assignments)
     tier_starts = [
         Timer(
             kind=TimerKind.TIER_START,
@@ -139,9 +142,7 @@ def incident_declare(
             **({"declared_for": declared_for} if declared_for else {}),
         },
     )
+    timeline_extend(incident=incident, entries=on_call_entries)
     update_timers_plan(incident=incident, since=now, now=now, first=True)
-    first_ids = {task.pk for task in first_tasks}
-    tell_tier_started(
-        incident=incident, tier=first_tier, assignments=[a for a in assignments if a.task.pk in first_ids]
-    )
+    tell_tier_started(incident=incident, tier=first_tier, assignments=first_assignments)
     return incident

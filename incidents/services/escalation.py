@@ -1,7 +1,9 @@
 """What each escalation level does, and to whom.
 
-Level 1 (at the due time): the task is overdue; its Responsible and Accountable are told.
-Level 2 (one escalation delay later): the Accountable and the incident commander.
+Level 1 (at the due time): the task is overdue; its Responsible and Accountable are told, an
+on-call party's person only (its whole team while nobody is on call).
+Level 2 (one escalation delay later): the Accountable, the incident commander, and the whole team
+of each Responsible or Accountable on-call party.
 Level 3 (two delays later): the executives and the Accountable team's escalation contact.
 """
 
@@ -29,15 +31,30 @@ ESCALATING_TASK_STATES = {"open", "acknowledged"}
 
 def people_for_level(*, level: int, task: Task, incident: Incident, directory: recipients.Directory) -> set:
     assignments = task.assignments.all()
+    doers = recipients.of_roles(assignments, RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
     if level == 1:
-        return directory.people_behind(
-            recipients.of_roles(assignments, RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
-        )
+        return directory.told_first(doers)
     if level == 2:
-        return directory.people_behind(recipients.of_roles(assignments, RaciRole.ACCOUNTABLE)) | {
-            incident.commander
-        }
+        on_call_teams = {a.team_id for a in recipients.on_call_parties(doers)}
+        return (
+            directory.people_behind(recipients.of_roles(assignments, RaciRole.ACCOUNTABLE))
+            | directory.members(on_call_teams)
+            | {incident.commander}
+        )
     return directory.executives() | recipients.escalation_contacts(assignments)
+
+
+def on_call_told(*, level: int, task: Task) -> dict:
+    """What the timeline records of a level's on-call parties: at level 1, who was on call for each
+    team (None: nobody, so the team); at level 2, the teams told in full."""
+    parties = recipients.on_call_parties(
+        recipients.of_roles(task.assignments.all(), RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
+    )
+    if not parties or level > 2:
+        return {}
+    if level == 1:
+        return {"on_call": [{"team": a.team_id, "person": a.on_call_person_id} for a in parties]}
+    return {"teams": sorted({a.team_id for a in parties})}
 
 
 def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now: dt.datetime) -> None:
@@ -46,7 +63,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
 
     However many timers, the queries are the same few: a batch of 50 costs little more than one.
     """
-    assignments = TaskAssignment.objects.select_related("team__escalation_contact", "user")
+    assignments = TaskAssignment.objects.select_related("team__escalation_contact", "user", "on_call_person")
     tasks = Task.objects.prefetch_related(Prefetch("assignments", queryset=assignments))
     tasks = tasks.in_bulk({timer.task_id for timer in timers})
     directory = recipients.Directory()
@@ -83,6 +100,7 @@ def escalations_fire(*, timers: list[Timer], incidents: dict[int, Incident], now
                     "level": timer.level,
                     "due_at": timer.due_at.isoformat(),
                     "notified": sorted(person.pk for person in people),
+                    **on_call_told(level=timer.level, task=task),
                 },
             )
         )

@@ -7,8 +7,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from incidents import happenings, recipients, telling
-from incidents.models import Incident, Task, TaskState, Timer, TimerKind
-from incidents.services.timeline import timeline_append
+from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry, Timer, TimerKind
+from incidents.services.on_call import on_call_record
+from incidents.services.timeline import timeline_extend
 from incidents.services.timers import timers_create
 from notifications.services import Message, notify_all
 from playbooks.models import RaciRole
@@ -37,13 +38,21 @@ def open_task(*, task: Task, incident: Incident, started_at: dt.datetime) -> lis
     return chain
 
 
-def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: dt.datetime) -> list[Task]:
-    """Opens the tier's pending tasks and starts their escalation timers."""
+def open_tier_tasks(
+    *, incident: Incident, tier, started_at: dt.datetime, now: dt.datetime
+) -> tuple[list[Task], list[TimelineEntry]]:
+    """Opens the tier's pending tasks, records who is on call for their on-call parties and starts
+    their escalation timers; returns the tasks and the timeline's unsaved entries about on call."""
     tasks = list(
         incident.tasks.filter(tier=tier, state=TaskState.PENDING)
         .select_related("step")
-        .prefetch_related("assignments__team", "assignments__user")
+        .prefetch_related("assignments__team", "assignments__user", "assignments__on_call_person")
     )
+    assignments = [a for task in tasks for a in task.assignments.all()]
+    on_call_entries = on_call_record(
+        incident=incident, assignments=assignments, opened_at=started_at, now=now
+    )
+    TaskAssignment.objects.bulk_update(recipients.on_call_parties(assignments), ["on_call_person"])
     timers = [
         timer for task in tasks for timer in open_task(task=task, incident=incident, started_at=started_at)
     ]
@@ -56,10 +65,8 @@ def open_tier_tasks(*, incident: Incident, tier, started_at: dt.datetime, now: d
             state=TaskState.OPEN, opened_at=started_at, due_at=due_at, next_escalation_at=due_at
         )
     timers_create(timers=timers, now=now)
-    tell_tier_started(
-        incident=incident, tier=tier, assignments=[a for task in tasks for a in task.assignments.all()]
-    )
-    return tasks
+    tell_tier_started(incident=incident, tier=tier, assignments=assignments)
+    return tasks, on_call_entries
 
 
 def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
@@ -71,7 +78,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
     notify_all(
         [
             Message(
-                recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.INFORMED)),
+                recipients=directory.told_first(recipients.of_roles(assignments, RaciRole.INFORMED)),
                 kind=happenings.TIER_STARTED.notification,
                 title=format_lazy(
                     _("{incident}: {tier} has started"), incident=incident.reader_title, tier=tier.name
@@ -79,7 +86,7 @@ def tell_tier_started(*, incident: Incident, tier, assignments: list) -> None:
                 **fields,
             ),
             Message(
-                recipients=directory.people_behind(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
+                recipients=directory.told_first(recipients.of_roles(assignments, RaciRole.RESPONSIBLE)),
                 kind=happenings.TASK_OPENED.notification,
                 title=format_lazy(
                     _("{incident}: {tier} has started and you have tasks in it"),
@@ -98,12 +105,12 @@ def tier_start(*, incident: Incident, tier, started_at: dt.datetime, actor, now:
     incident.current_tier = tier
     incident.tier_started_at = started_at
     Incident.objects.filter(pk=incident.pk).update(current_tier=tier, tier_started_at=started_at)
-    opened = open_tier_tasks(incident=incident, tier=tier, started_at=started_at, now=now)
-    timeline_append(
-        incident=incident,
+    opened, on_call_entries = open_tier_tasks(incident=incident, tier=tier, started_at=started_at, now=now)
+    started = TimelineEntry(
         type=happenings.TIER_STARTED.timeline,
         at=now,
         actor=actor,
         data={"from": previous.key, "to": tier.key, "opened": [task.pk for task in opened]},
     )
+    timeline_extend(incident=incident, entries=[started, *on_call_entries])
     return opened

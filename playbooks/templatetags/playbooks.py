@@ -3,6 +3,7 @@ import datetime as dt
 from django import template
 from django.utils.translation import gettext as _
 
+from playbooks.models import party_name
 from playbooks.raci_chart import LETTERS
 
 register = template.Library()
@@ -29,3 +30,9 @@ def span(value: dt.timedelta | None) -> str:
 @register.filter
 def raci_letter(role: str) -> str:
     return LETTERS[role]
+
+
+@register.filter
+def raci_party(assignment) -> str:
+    """A RACI party by name: a person, a team, or "On call: <team>"."""
+    return str(party_name(assignment))

@@ -11,7 +11,7 @@
   const spec = data.spec;
   let playbookId = data.playbook;
   const ROLES = ["responsible", "accountable", "consulted", "informed"];
-  const labels = Object.fromEntries([...data.teams, ...data.people].map((p) => [p.value, p.label]));
+  const labels = Object.fromEntries([...data.teams, ...data.onCall, ...data.people].map((p) => [p.value, p.label]));
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -43,15 +43,21 @@
     return node;
   }
 
-  const partyValue = (entry) => (entry ? (entry.team !== undefined ? `team:${entry.team}` : `user:${entry.user}`) : "");
+  // A party as an option's value: "team:3", "oncall:3" (the team's on-call person) or "user:7".
+  function partyValue(entry) {
+    if (!entry) return "";
+    if (entry.team === undefined) return `user:${entry.user}`;
+    return entry.on_call ? `oncall:${entry.team}` : `team:${entry.team}`;
+  }
   function partyEntry(value) {
     const [kind, id] = value.split(":");
-    return { [kind]: Number(id) };
+    return kind === "oncall" ? { team: Number(id), on_call: true } : { [kind]: Number(id) };
   }
   function partyOptions(first) {
     return [
       el("option", { value: "" }, first),
       el("optgroup", { label: text.teams }, data.teams.map((p) => el("option", { value: p.value }, p.label))),
+      el("optgroup", { label: text.onCall }, data.onCall.map((p) => el("option", { value: p.value }, p.label))),
       el("optgroup", { label: text.people }, data.people.map((p) => el("option", { value: p.value }, p.label))),
     ];
   }

@@ -21,6 +21,7 @@ from people.models import User
 from playbooks import demo as demo_playbooks
 from playbooks.models import Playbook
 from tests.factories import PASSWORD
+from tests.incidents.war_room_steps import declare_drill
 from tests.processes import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -53,15 +54,10 @@ def test_a_supply_chain_drill_at_clock_rate_3600_run_from_the_browser(
 
     lead = User.objects.get(username="crisis.lead")  # speaks Chinese
     page = signed_in_page(lead)
-    page.goto(f"{live_server.url}/incidents/declare/")
-    page.fill("#id_title", "演练：核心供应商断供 · Drill: core supplier stops delivering")
-    page.select_option("#id_severity", "1")
-    page.select_option("#id_playbook", str(plan.pk))
-    page.select_option("#id_commander", str(lead.pk))
-    page.check("#id_drill")
-    page.fill("#id_clock_rate", "3600")
-    page.locator("main").get_by_role("button", name="宣布", exact=True).click()
-    page.wait_for_url(re.compile(r"/incidents/\d+/$"))
+    title = "演练：核心供应商断供 · Drill: core supplier stops delivering"
+    declare_drill(
+        page, live_server.url, title=title, severity=1, playbook=plan, commander=lead, button="宣布"
+    )
     incident = Incident.objects.get()
     assert (incident.drill, incident.clock_rate) == (True, 3600)
     expect(page.locator(".tier-column.current .tier-key")).to_have_text("T1")

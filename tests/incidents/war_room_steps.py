@@ -1,4 +1,7 @@
-"""What a commander does in the war room's header, step by step, in headless Chromium."""
+"""What a commander does in the war room's header (and to declare a drill), step by step, in
+headless Chromium."""
+
+import re
 
 from playwright.sync_api import expect
 
@@ -41,3 +44,19 @@ def resolve(page, summary: str, skip_reason: str) -> None:
     form.locator("input[name=skip_reason]").fill(skip_reason)
     form.locator("button[name=resolve]").click()
     page.wait_for_load_state()
+
+
+def declare_drill(
+    page, base_url: str, *, title: str, severity: int, playbook, commander, button: str
+) -> None:
+    """Declares a drill of `playbook` at clock rate 3600 on the declare page, and waits for its
+    war room; `button` is the Declare button's name in the page's language."""
+    page.goto(f"{base_url}/incidents/declare/")
+    page.fill("#id_title", title)
+    page.select_option("#id_severity", str(severity))
+    page.select_option("#id_playbook", str(playbook.pk))
+    page.select_option("#id_commander", str(commander.pk))
+    page.check("#id_drill")
+    page.fill("#id_clock_rate", "3600")
+    page.locator("main").get_by_role("button", name=button, exact=True).click()
+    page.wait_for_url(re.compile(r"/incidents/\d+/$"))

@@ -101,7 +101,12 @@ CASES = [
             "steps": {
                 "0": {
                     "raci": {
-                        "responsible": {"0": ['Name one team or one person: {"team": …} or {"user": …}.']}
+                        "responsible": {
+                            "0": [
+                                'Name one team, one person or a team\'s on-call person: {"team": …}, '
+                                '{"user": …} or {"team": …, "on_call": true}.'
+                            ]
+                        }
                     }
                 }
             }
