@@ -30,6 +30,7 @@ app.conf.task_routes = {
     "indicators.flag_missing_readings": {"queue": DEFAULT_QUEUE},
     "integrations.check_heartbeats": {"queue": DEFAULT_QUEUE},
     "notifications.deliver": {"queue": DEFAULT_QUEUE},
+    "notifications.repeat_unacknowledged": {"queue": TIMERS_QUEUE},
     "notifications.requeue_stalled_deliveries": {"queue": DEFAULT_QUEUE},
     "reports.send_due_digests": {"queue": DEFAULT_QUEUE},
     "reviews.remind_follow_ups": {"queue": DEFAULT_QUEUE},
@@ -56,6 +57,12 @@ app.conf.beat_schedule = {
     # Sends messages for due timers that are still pending: the safety net under the fast path.
     "sweep-timers": {"task": "incidents.sweep_timers", "schedule": 1.0, "options": {"expires": 5}},
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
+    # Notices about a task nobody acknowledged, told again as each person's rule says (the row is the timer).
+    "repeat-unacknowledged": {
+        "task": "notifications.repeat_unacknowledged",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
     # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
     "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},
     # Executive digests: each person's sent once per local day, at their hour (the row is the timer).
