@@ -20,6 +20,7 @@ from oncall.rotation import (
     shifts_between,
     who_is_on_call,
 )
+from people.models import Team
 
 # Loaded around the moment asked about, so that a rotation's day or a swap's shift that straddles it is seen.
 MARGIN = dt.timedelta(days=2)
@@ -93,6 +94,16 @@ def _plan(schedule: Schedule, own_days: dict) -> SchedulePlan:
         ],
         own_days=own_days,
     )
+
+
+def schedule_plans(*, since: dt.datetime, until: dt.datetime) -> list[SchedulePlan]:
+    """Every schedule's plan for the span, in the same few queries however many schedules there are."""
+    return _plans(Schedule.objects.order_by("id"), since, until)
+
+
+def teams_of(*, plans: Iterable[SchedulePlan]) -> dict[int, Team]:
+    """The plans' teams, with their escalation contacts, in one query."""
+    return Team.objects.select_related("escalation_contact").in_bulk({plan.team_id for plan in plans})
 
 
 def schedule_plan(*, schedule_id: int, since: dt.datetime, until: dt.datetime) -> SchedulePlan:

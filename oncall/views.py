@@ -47,7 +47,14 @@ def schedule_detail(request, pk: int):
     return render(
         request,
         "oncall/detail.html",
-        {"schedule": schedule, "plan": plan, "days": days, "weeks": weeks, "now": timezone.now()},
+        {
+            "schedule": schedule,
+            "plan": plan,
+            "days": days,
+            "weeks": weeks,
+            "now": timezone.now(),
+            "gaps": [shift for shift in shifts if shift.is_gap],
+        },
     )
 
 

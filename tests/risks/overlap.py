@@ -13,6 +13,8 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 
 def someone_waits_for_a_lock() -> bool:
     with connections["default"].cursor() as cursor:
+        # Within a transaction PostgreSQL keeps its first look at pg_stat_activity: take a new one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE wait_event_type = 'Lock' AND datname = current_database()"
