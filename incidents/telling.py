@@ -10,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from incidents import happenings, recipients
-from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
+from incidents.models import Incident, Task, TaskAssignment, TaskState, TimelineEntry
 from notifications.wording import Duration, LocalTime
 from playbooks.models import RaciRole, party_name
 
@@ -23,7 +23,8 @@ def incident_fields(
     directory: recipients.Directory | None = None,
 ) -> dict:
     """What every Message about the incident carries besides its people, kind and words. About a
-    task: its id, and who may acknowledge it (its Responsible and Accountable, the commander)."""
+    task: its id, and who may acknowledge it (its Responsible and Accountable, the commander); while
+    nobody has acknowledged it, those of them whose rule says so are told again until someone does."""
     actors = None
     if task is not None and directory is not None:
         parties = recipients.of_roles(task.assignments.all(), RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE)
@@ -36,7 +37,14 @@ def incident_fields(
         "tag": f"SEV{incident.severity}",
         "drill": incident.drill,
         "participants": participants,
+        "repeat_until": repeat_key(task.pk) if task is not None and task.state == TaskState.OPEN else "",
+        "clock_rate": incident.clock_rate,
     }
+
+
+def repeat_key(task_id: int) -> str:
+    """What settles the repeats of a task's notices: acknowledging, finishing or skipping it."""
+    return f"task:{task_id}"
 
 
 class Participants:

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from notifications import selectors, services
+from notifications import rules, selectors, services
 from notifications.models import DrillChoice
 
 
@@ -79,6 +79,21 @@ def drill_preference_data(user) -> dict:
     return {"drills": choice, "label": str(DrillChoice(choice).label)}
 
 
+class RuleSerializer(serializers.Serializer):
+    repeat_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Told again every this many minutes (1 to 1440; plan minutes in a drill) until someone "
+        "acknowledges the task; null: told once.",
+    )
+    email = serializers.BooleanField(required=False, help_text="Repeats also by e-mail.")
+    chat = serializers.BooleanField(required=False, help_text="Repeats also on your own chat webhooks.")
+
+
+def rule_data(user) -> dict:
+    rule = rules.rule_for(user=user)
+    return {"repeat_minutes": rule.repeat_minutes, "email": rule.email, "chat": rule.chat}
+
+
 class PreferenceViewSet(viewsets.ViewSet):
     """For each kind of notification, whether you also want it by e-mail and on your own webhooks.
 
@@ -108,6 +123,19 @@ class PreferenceViewSet(viewsets.ViewSet):
                 user=request.user, by=request.user, choice=form.validated_data["drills"]
             )
         return Response(drill_preference_data(request.user))
+
+    @extend_schema(methods=["GET"], responses=RuleSerializer)
+    @extend_schema(methods=["PATCH"], request=RuleSerializer, responses=RuleSerializer)
+    @action(detail=False, methods=["get", "patch"], url_path="rule")
+    def rule(self, request):
+        """Notices about a task you may acknowledge, told again until someone does
+        (`PATCH {"repeat_minutes": 10, "email": false}`); `null` tells you once."""
+        if request.method == "PATCH":
+            form = RuleSerializer(data=request.data, partial=True)
+            form.is_valid(raise_exception=True)
+            current = rule_data(request.user)
+            rules.rule_set(user=request.user, by=request.user, **{**current, **form.validated_data})
+        return Response(rule_data(request.user))
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
     def partial_update(self, request, kind=None):

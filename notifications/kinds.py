@@ -25,6 +25,8 @@ KINDS = {
     "risk.acceptance_approved": _("A risk acceptance is approved"),
     "risk.acceptance_declined": _("A risk acceptance is declined"),
     "risk.acceptance_lapsed": _("A risk acceptance lapses"),
+    "oncall.shift": _("My on-call shift starts or ends"),
+    "oncall.warning": _("An on-call gap, or someone on call nobody can reach, in my team's schedule"),
     "digest": _("My daily executive digest"),
 }
 

@@ -314,3 +314,66 @@ class Subscription(models.Model):
         if self.scope == SubscriptionScope.SEVERITY:
             return str(_("Every SEV{severity} incident")).format(severity=self.severity)
         return str(_("Every incident"))
+
+
+class NotificationRule(models.Model):
+    """How a person wants the notices about tasks they may acknowledge: told again every
+    `repeat_minutes` until someone acknowledges the task (None: told once), the repeats reaching
+    them in-app and by the channels ticked here. No row: told once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_rule",
+        verbose_name=_("person"),
+    )
+    repeat_minutes = models.PositiveSmallIntegerField(_("repeat every (minutes)"), null=True, blank=True)
+    email = models.BooleanField(_("repeats by e-mail"), default=True)
+    chat = models.BooleanField(_("repeats on my chat"), default=True)
+
+    class Meta:
+        verbose_name = _("notification rule")
+        verbose_name_plural = _("notification rules")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.repeat_minutes or '-'}"
+
+
+class Repeat(models.Model):
+    """A notice told again every `every` until what it is about is settled: a durable timer. Whoever
+    settles it stops every repeat with its `until` key (an acknowledged task), or of its incident."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="repeats", verbose_name=_("notification")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    until = models.CharField(_("until settled"), max_length=64)
+    incident_id = models.PositiveBigIntegerField(_("incident"), null=True, blank=True)
+    # The words of the first notice, before any DRILL mark, in the recipient's language.
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    minutes = models.PositiveSmallIntegerField(_("every (minutes)"))
+    every = models.DurationField(_("every (real time)"))
+    next_at = models.DateTimeField(_("next at"))
+    times = models.PositiveIntegerField(_("times repeated"), default=0)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "until"],
+                condition=models.Q(stopped_at__isnull=True),
+                name="one_live_repeat_per_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["next_at"], condition=models.Q(stopped_at__isnull=True), name="repeat_due"),
+            models.Index(fields=["until"], name="repeat_until"),
+        ]
+        verbose_name = _("repeat")
+        verbose_name_plural = _("repeats")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.until}"

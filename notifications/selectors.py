@@ -194,6 +194,18 @@ def has_chat_route(*, user: User) -> bool:
     return WebhookEndpoint.objects.filter(user=user, active=True).exists()
 
 
+def unreachable(*, people: Iterable[User]) -> set[int]:
+    """Of these people, the ids of those nothing can reach besides the in-app inbox they may not be
+    looking at: no e-mail address and no active chat webhook of their own, or no longer active."""
+    people = list(people)
+    with_chat = set(
+        WebhookEndpoint.objects.filter(user__in=people, active=True).values_list("user_id", flat=True)
+    )
+    return {
+        person.pk for person in people if not person.is_active or not (person.email or person.pk in with_chat)
+    }
+
+
 def subscribers(*, incident_id: int, severity: int, drill: bool) -> dict[User, frozenset[str]]:
     """The active people following the incident (it, its severity, or everything), each once, with
     the channels any of their matching subscriptions chose besides in-app. A drill's followers are

@@ -31,6 +31,7 @@ from notifications.models import (
     Subscription,
     SubscriptionScope,
 )
+from notifications.rules import repeats_begin
 from notifications.selectors import DrillBook, RouteBook, notification_get
 from people.models import User
 
@@ -70,6 +71,11 @@ class Message:
     # A subscription's message: per person, the channels their subscriptions chose besides in-app
     # ("email", "chat": their own webhooks, never a team's). None: the usual routes.
     channels: dict[int, frozenset[str]] | None = None
+    # What settles the message (e.g. "task:12"): the people whose copy carries the task and whose rule
+    # says so are told again every N minutes until repeats_stop() is called with it. A drill's N
+    # minutes are plan time: `clock_rate` times shorter in real time.
+    repeat_until: str = ""
+    clock_rate: int = 1
 
 
 def notify(
@@ -107,10 +113,15 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
         return []
     now = timezone.now()
     book = RouteBook(people=everyone, kinds={message.kind for message in messages})
-    notifications, deliveries = [], []
+    notifications, deliveries, repeated = [], [], []
     for message, people in zip(messages, audiences, strict=True):
         told = {person.pk: _notification(message, person, now) for person in people}
         notifications += told.values()
+        repeated += [
+            (message, person, told[person.pk])
+            for person in people
+            if message.repeat_until and told[person.pk].task_id is not None
+        ]
         routes = book.routes(people=people, kind=message.kind)
         if message.channels is not None:
             routes = routes.chosen(message.channels)
@@ -122,6 +133,8 @@ def notify_all(messages: Sequence[Message]) -> list[Notification]:
             for endpoint, person_id in routes.webhooks
         ]
     Notification.objects.bulk_create(notifications)
+    if repeated:
+        repeats_begin(told=repeated, words=_words, now=now)
     bell_ring_on_commit(user_ids=[person.pk for person in everyone])
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
@@ -154,10 +167,16 @@ def _delivery(
     return delivery
 
 
+def _words(message: Message, person: User) -> tuple[str, str]:
+    """The message's title and body in the person's language and time zone."""
+    with translation.override(person.language), timezone.override(person.timezone):
+        return str(message.title), str(message.body)
+
+
 def _notification(message: Message, person: User, now: dt.datetime) -> Notification:
     """The person's copy, in their language and time zone; a drill's says DRILL in its title and body."""
+    title, body = _words(message, person)
     with translation.override(person.language), timezone.override(person.timezone):
-        title, body = str(message.title), str(message.body)
         if message.drill:
             title = _("[DRILL] %(title)s") % {"title": title}
             body = "\n\n".join(

@@ -1,8 +1,9 @@
 """Celery tasks: ids in, a service does the work."""
 
 from celery import shared_task
+from django.utils import timezone
 
-from notifications import services
+from notifications import repeats, services
 
 
 @shared_task(
@@ -22,3 +23,8 @@ def deliver(delivery_id: int) -> str:
 @shared_task(name="notifications.requeue_stalled_deliveries")
 def requeue_stalled_deliveries() -> int:
     return len(services.deliveries_requeue_stalled())
+
+
+@shared_task(name="notifications.repeat_unacknowledged", acks_late=True)
+def repeat_unacknowledged() -> int:
+    return repeats.repeats_fire(now=timezone.now())

@@ -1,6 +1,7 @@
 """The notification inbox page: your notifications, mark them read, choose your channels."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from notifications import selectors, services
+from notifications import rules, selectors, services
 from notifications.kinds import KINDS
 from notifications.models import DrillChoice, SubscriptionScope
 
@@ -18,12 +19,17 @@ PAGE_SIZE = 30
 
 @login_required
 def inbox(request):
+    return _inbox(request)
+
+
+def _inbox(request, *, rule_form: dict | None = None, status: int = 200):
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.notifications_for(user=request.user, unread=unread_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for notification in page:
         notification.kind_label = KINDS.get(notification.kind, "")
+    rule = rules.rule_for(user=request.user)
     return render(
         request,
         "notifications/inbox.html",
@@ -34,9 +40,42 @@ def inbox(request):
             "preferences": selectors.preferences_for(user=request.user),
             "drill_choices": DrillChoice.choices,
             "drill_choice": selectors.drill_choice_for(user=request.user),
+            "rule": rule_form
+            or {
+                "repeat_minutes": rule.repeat_minutes or "",
+                "email": rule.email,
+                "chat": rule.chat,
+                "errors": {},
+            },
             **_subscriptions_context(request.user),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def rule(request):
+    """The "until you acknowledge" form: repeat every N minutes (empty: once), and by which channels.
+    Refused, the page comes back with what was typed and the error under the field."""
+    typed = request.POST.get("repeat_minutes", "").strip()
+    form = {
+        "repeat_minutes": typed,
+        "email": bool(request.POST.get("email")),
+        "chat": bool(request.POST.get("chat")),
+    }
+    try:
+        minutes = int(typed) if typed else None
+        rules.rule_set(
+            user=request.user, by=request.user, repeat_minutes=minutes, email=form["email"], chat=form["chat"]
+        )
+    except ValueError:
+        return _inbox(
+            request, rule_form={**form, "errors": {"repeat_minutes": [rules.REPEAT_BOUNDS_ERROR]}}, status=400
+        )
+    except ValidationError as error:
+        return _inbox(request, rule_form={**form, "errors": error.message_dict}, status=400)
+    return redirect(reverse("notification-inbox") + "#rule")
 
 
 def _subscriptions_context(user) -> dict:

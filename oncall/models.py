@@ -196,3 +196,42 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.schedule or self.person}"
+
+
+class NoticeKind(models.TextChoices):
+    GAP = "gap", _("nobody on call")
+    UNREACHABLE = "unreachable", _("on call but cannot be reached")
+    SHIFT_START = "shift_start", _("shift starts")
+    SHIFT_END = "shift_end", _("shift ends")
+
+
+class Notice(models.Model):
+    """What someone was told about a span of a schedule: a gap or an unreachable person warned about
+    ahead (to the team's escalation contact), a shift's start or end (to its person). A sweep tells
+    nobody twice about the same kind, schedule and person over overlapping spans."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person on call"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    told = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("told")
+    )
+    created_at = models.DateTimeField(_("told at"))
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["schedule", "kind", "ends_at"])]
+        verbose_name = _("on-call notice")
+        verbose_name_plural = _("on-call notices")
+
+    def __str__(self) -> str:
+        return f"{self.schedule} · {self.kind} · {self.starts_at:%Y-%m-%d %H:%M}"

@@ -215,3 +215,28 @@ def shifts_between(plan: SchedulePlan, since: dt.datetime, until: dt.datetime) -
         shifts.append(Shift(start, end, on_call.person, on_call.layer, on_call.override, on_call.swap))
         previous = on_call
     return shifts
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of one person's time on call (None: nobody), whatever layers or overrides made it."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    person: object | None
+
+
+def spans_by_person(shifts: list[Shift]) -> list[Span]:
+    """Consecutive shifts of the same person (or gaps) joined: a hand-off is a change of person."""
+    spans: list[Span] = []
+    for shift in shifts:
+        person_id = getattr(shift.person, "pk", None)
+        if (
+            spans
+            and getattr(spans[-1].person, "pk", None) == person_id
+            and spans[-1].ends_at == shift.starts_at
+        ):
+            spans[-1] = Span(spans[-1].starts_at, shift.ends_at, spans[-1].person)
+        else:
+            spans.append(Span(shift.starts_at, shift.ends_at, shift.person))
+    return spans

@@ -4,9 +4,10 @@ number of teams, then work it out in rotation.py."""
 
 import datetime as dt
 import zoneinfo
+from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from oncall.models import CalendarDay, CalendarFeed, Layer, LayerMember, Override, Schedule, Swap, SwapStatus
 from oncall.rotation import (
@@ -20,6 +21,7 @@ from oncall.rotation import (
     shifts_between,
     who_is_on_call,
 )
+from people.models import Team
 
 # Loaded around the moment asked about, so that a rotation's day or a swap's shift that straddles it is seen.
 MARGIN = dt.timedelta(days=2)
@@ -35,26 +37,50 @@ def schedule_get(*, schedule_id: int) -> Schedule:
 
 
 def _plans(schedules: QuerySet[Schedule], since: dt.datetime, until: dt.datetime) -> list[SchedulePlan]:
+    """The schedules' rows read in six queries, grouped here rather than by prefetch_related, whose
+    per-row querysets cost more than the rows themselves for a few hundred schedules (bench/oncall)."""
     since, until = since - MARGIN, until + MARGIN
-    swaps = Swap.objects.filter(status=SwapStatus.ACCEPTED).filter(
-        Q(requester_shift_end__gt=since, requester_shift_start__lt=until)
-        | Q(partner_shift_end__gt=since, partner_shift_start__lt=until)
+    schedules = list(schedules)
+    layers = _grouped(Layer.objects.filter(schedule__in=schedules), "schedule_id")
+    layer_ids = [layer.pk for group in layers.values() for layer in group]
+    members = _grouped(
+        LayerMember.objects.filter(layer_id__in=layer_ids).select_related("person").order_by("position"),
+        "layer_id",
     )
-    layers = Layer.objects.prefetch_related(
-        Prefetch("members", LayerMember.objects.select_related("person")),
-        Prefetch("swaps", swaps.order_by("id")),
+    swaps = _grouped(
+        Swap.objects.filter(layer_id__in=layer_ids, status=SwapStatus.ACCEPTED)
+        .filter(
+            Q(requester_shift_end__gt=since, requester_shift_start__lt=until)
+            | Q(partner_shift_end__gt=since, partner_shift_start__lt=until)
+        )
+        .order_by("id"),
+        "layer_id",
     )
-    overrides = Override.objects.filter(ends_at__gt=since, starts_at__lt=until).select_related("person")
-    schedules = schedules.prefetch_related(
-        Prefetch("layers", layers), Prefetch("overrides", overrides.order_by("created_at", "id"))
+    overrides = _grouped(
+        Override.objects.filter(schedule__in=schedules, ends_at__gt=since, starts_at__lt=until)
+        .select_related("person")
+        .order_by("created_at", "id"),
+        "schedule_id",
     )
     own_days = dict(
         CalendarDay.objects.filter(date__gte=since.date(), date__lte=until.date()).values_list("date", "kind")
     )
-    return [_plan(schedule, own_days) for schedule in schedules]
+    return [
+        _plan(schedule, layers[schedule.pk], members, swaps, overrides[schedule.pk], own_days)
+        for schedule in schedules
+    ]
 
 
-def _plan(schedule: Schedule, own_days: dict) -> SchedulePlan:
+def _grouped(rows: QuerySet, key: str) -> dict[int, list]:
+    groups = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, key)].append(row)
+    return groups
+
+
+def _plan(
+    schedule: Schedule, layers: list, members: dict, swaps: dict, overrides: list, own_days: dict
+) -> SchedulePlan:
     return SchedulePlan(
         id=schedule.pk,
         team_id=schedule.team_id,
@@ -69,7 +95,7 @@ def _plan(schedule: Schedule, own_days: dict) -> SchedulePlan:
                 start_date=layer.start_date,
                 handoff_time=layer.handoff_time,
                 span=shift_span(count=layer.shift_count, unit=layer.shift_unit),
-                people=tuple(member.person for member in layer.members.all()),
+                people=tuple(member.person for member in members[layer.pk]),
                 weekdays=frozenset(layer.weekdays),
                 covers_from=layer.covers_from,
                 covers_until=layer.covers_until,
@@ -82,17 +108,27 @@ def _plan(schedule: Schedule, own_days: dict) -> SchedulePlan:
                         requester_shift=(swap.requester_shift_start, swap.requester_shift_end),
                         partner_shift=(swap.partner_shift_start, swap.partner_shift_end),
                     )
-                    for swap in layer.swaps.all()
+                    for swap in swaps[layer.pk]
                 ),
             )
-            for layer in sorted(schedule.layers.all(), key=lambda layer: (-layer.priority, layer.pk))
+            for layer in sorted(layers, key=lambda layer: (-layer.priority, layer.pk))
         ],
         overrides=[
             OverridePlan(id=o.pk, person=o.person, starts_at=o.starts_at, ends_at=o.ends_at)
-            for o in schedule.overrides.all()
+            for o in overrides
         ],
         own_days=own_days,
     )
+
+
+def schedule_plans(*, since: dt.datetime, until: dt.datetime) -> list[SchedulePlan]:
+    """Every schedule's plan for the span, in the same few queries however many schedules there are."""
+    return _plans(Schedule.objects.order_by("id"), since, until)
+
+
+def teams_of(*, plans: Iterable[SchedulePlan]) -> dict[int, Team]:
+    """The plans' teams, with their escalation contacts, in one query."""
+    return Team.objects.select_related("escalation_contact").in_bulk({plan.team_id for plan in plans})
 
 
 def schedule_plan(*, schedule_id: int, since: dt.datetime, until: dt.datetime) -> SchedulePlan:
@@ -100,7 +136,7 @@ def schedule_plan(*, schedule_id: int, since: dt.datetime, until: dt.datetime) -
 
 
 def on_call_for_teams(*, team_ids: Iterable[int], at: dt.datetime) -> dict[int, OnCall]:
-    """Who is on call for each team at `at`, in seven queries whatever the number of teams: the
+    """Who is on call for each team at `at`, in six queries whatever the number of teams: the
     first of a team's schedules (oldest first) that has someone on call, else its first schedule's
     gap; a team with no schedule gets an answer with no schedule."""
     team_ids = list(team_ids)

@@ -31,7 +31,10 @@ app.conf.task_routes = {
     "indicators.flag_missing_readings": {"queue": DEFAULT_QUEUE},
     "integrations.check_heartbeats": {"queue": DEFAULT_QUEUE},
     "notifications.deliver": {"queue": DEFAULT_QUEUE},
+    "notifications.repeat_unacknowledged": {"queue": TIMERS_QUEUE},
     "notifications.requeue_stalled_deliveries": {"queue": DEFAULT_QUEUE},
+    "oncall.tell_hand_offs": {"queue": DEFAULT_QUEUE},
+    "oncall.warn_ahead": {"queue": DEFAULT_QUEUE},
     "reports.send_due_digests": {"queue": DEFAULT_QUEUE},
     "reviews.remind_follow_ups": {"queue": DEFAULT_QUEUE},
     "risks.lapse_acceptances": {"queue": TIMERS_QUEUE},
@@ -60,6 +63,16 @@ app.conf.beat_schedule = {
     # drill at clock rate 3600 changes hourly shifts every second).
     "sweep-on-call": {"task": "incidents.sweep_on_call", "schedule": 1.0, "options": {"expires": 5}},
     "requeue-stalled-deliveries": {"task": "notifications.requeue_stalled_deliveries", "schedule": 60.0},
+    # Notices about a task nobody acknowledged, told again as each person's rule says (the row is the timer).
+    "repeat-unacknowledged": {
+        "task": "notifications.repeat_unacknowledged",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
+    # On call: each shift's person told when it starts (with what is open) and when it ends, once.
+    "oncall-tell-hand-offs": {"task": "oncall.tell_hand_offs", "schedule": 60.0, "options": {"expires": 55}},
+    # On call: gaps and unreachable people of the coming week, each warned about once.
+    "oncall-warn-ahead": {"task": "oncall.warn_ahead", "schedule": 300.0, "options": {"expires": 290}},
     # Follow-up actions of post-incident reviews: their owners reminded once at due, once overdue.
     "reviews-remind-follow-ups": {"task": "reviews.remind_follow_ups", "schedule": 60.0},
     # Executive digests: each person's sent once per local day, at their hour (the row is the timer).

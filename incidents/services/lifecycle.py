@@ -27,6 +27,7 @@ from incidents.services.tiers import escalation_timers, tier_start
 from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_cancel, timers_create
 from incidents.transitions import UNFINISHED_STATES, check_incident_move
+from notifications.rules import repeats_stop
 from playbooks.schedule import scaled
 
 
@@ -107,6 +108,7 @@ def incident_resolve(
         data=data,
     )
     timers_cancel(queryset=incident.timers.all())
+    repeats_stop(incident_id=incident.pk, now=now)
     incident.tasks.exclude(next_escalation_at=None).update(next_escalation_at=None)
     hooks.resolve_steps_run(incident=incident, now=now)
     return incident

@@ -14,7 +14,9 @@ from incidents.services.locking import incident_lock
 from incidents.services.tiers import escalation_timers
 from incidents.services.timeline import timeline_append
 from incidents.services.timers import timers_cancel, timers_create
+from incidents.telling import repeat_key
 from incidents.transitions import LIVE_STATUSES, check_task_move
+from notifications.rules import repeats_stop
 from playbooks.models import RaciRole
 
 
@@ -33,6 +35,7 @@ def _move(*, task_id: int, target: str, by, now, entry: str, fields: dict, data:
     for name, value in {"state": target, **fields}.items():
         setattr(task, name, value)
     task.save(update_fields=["state", *fields])
+    repeats_stop(until=[repeat_key(task.pk)], now=now)
     if target in {TaskState.DONE, TaskState.SKIPPED}:
         timers_cancel(queryset=task.timers.all())
         Task.objects.filter(pk=task.pk).update(next_escalation_at=None)
@@ -123,6 +126,8 @@ def task_reassign(
     if accountable is not None:
         _replace_parties(task=task, role=RaciRole.ACCOUNTABLE, parties=[accountable])
         changes["accountable"] = _party_json(accountable)
+    if responsible is not None or accountable is not None:
+        repeats_stop(until=[repeat_key(task.pk)], now=now)  # they repeated to the parties replaced
     if due_at is not None:
         if task.state == TaskState.PENDING:
             raise InvalidTransition(_("A task's due time is set when its tier starts."))

@@ -16,7 +16,7 @@ from tests.factories import three_tier_spec
 
 pytestmark = pytest.mark.django_db
 
-ACKNOWLEDGE, COMPLETE = 14, 16  # the lock, the move, its timers cancelled, the timeline, the answer
+ACKNOWLEDGE, COMPLETE = 15, 17  # the lock, the move, its timers and repeats stopped, the timeline, the answer
 # The cockpit: its live part (incidents with their tiers, risks, latest updates, late tasks and
 # whose they are), and the whole page with the bell, the KRI strip, the register's shortlists and
 # the quarter's trends.

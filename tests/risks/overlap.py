@@ -13,6 +13,8 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 
 def someone_waits_for_a_lock() -> bool:
     with connections["default"].cursor() as cursor:
+        # Within a transaction PostgreSQL keeps its first look at pg_stat_activity: take a new one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE wait_event_type = 'Lock' AND datname = current_database()"
@@ -22,9 +24,10 @@ def someone_waits_for_a_lock() -> bool:
 
 def at_once(first, second) -> tuple[dict, list[Exception]]:
     """Runs `first()` in a transaction kept open until `second()`, started once `first()` returned,
-    waits for a lock. Returns what each returned ({"first": …, "second": …}) and what they raised."""
+    waits for a lock (or returned without waiting: it skipped the locked rows). Returns what each
+    returned ({"first": …, "second": …}) and what they raised."""
     results, errors = {}, []
-    first_holds = threading.Event()
+    first_holds, second_done = threading.Event(), threading.Event()
 
     def run_first():
         try:
@@ -32,7 +35,7 @@ def at_once(first, second) -> tuple[dict, list[Exception]]:
                 results["first"] = first()
                 first_holds.set()
                 for _ in range(WAIT * 20):
-                    if someone_waits_for_a_lock():
+                    if second_done.is_set() or someone_waits_for_a_lock():
                         break
                     time.sleep(0.05)
         except Exception as error:  # noqa: BLE001 - returned to the test
@@ -48,6 +51,7 @@ def at_once(first, second) -> tuple[dict, list[Exception]]:
         except Exception as error:  # noqa: BLE001 - returned to the test
             errors.append(error)
         finally:
+            second_done.set()
             connection.close()
 
     threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]

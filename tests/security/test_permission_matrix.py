@@ -104,6 +104,14 @@ ROWS = [
         (401, 200, 200, 200, 200, 200),
         lambda w: {"drills": "all"},
     ),
+    Row("GET", "/api/v1/notification-preferences/rule/", None, (401, 200, 200, 200, 200, 200)),
+    Row(
+        "PATCH",
+        "/api/v1/notification-preferences/rule/",
+        None,
+        (401, 200, 200, 200, 200, 200),
+        lambda w: {"repeat_minutes": 10},
+    ),
     # Subscriptions: each person's own; an incident one may not see cannot be followed.
     Row("GET", "/api/v1/subscriptions/", None, (401, 200, 200, 200, 200, 200)),
     Row(
