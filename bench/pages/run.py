@@ -108,6 +108,8 @@ def inspect_pages(world: dict) -> dict[str, str]:
         client.get(path)  # caches filled, as in the run
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
+        # Counted now: captured_queries reads a log that the next request empties.
+        query_count = len(queries)
         assert response.status_code == 200, (name, response.status_code)
         html = response.content.decode()
         repeated = {src: count for src, count in Counter(SCRIPT.findall(html)).items() if count > 1}
@@ -120,7 +122,7 @@ def inspect_pages(world: dict) -> dict[str, str]:
             cpus.append((time.thread_time() - cpu) * 1000)
         found[name] = (
             f"alone {statistics.median(walls):.0f} ms ({statistics.median(cpus):.0f} ms CPU), "
-            f"{len(queries)} queries, {len(html) // 1024} KB, scripts: {scripts}"
+            f"{query_count} queries, {len(html) // 1024} KB, scripts: {scripts}"
         )
     logging.disable(logging.NOTSET)
     return found

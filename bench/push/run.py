@@ -4,17 +4,17 @@
     .venv/bin/python bench/push/run.py --layer pubsub --rate 5 --clients 50 --dashboard 0 --servers 2
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/riskops_bench_push .venv/bin/python bench/push/run.py
 
-It builds a fresh database and a private redis-server, declares one incident, starts a Uvicorn
-process (or --servers of them) serving riskops.asgi with the layer under test (the core layer
-through bench/push/core_layer.py), and opens CLIENTS WebSockets (with
-tickets) on the incident's stream and DASHBOARD more on /ws/dashboard/, from another process
-(bench/push/clients.py). Then it posts RATE status updates a second for SECONDS seconds through
-the incidents service, each a real timeline entry published after commit, and reports the
-latency from each commit to each client's receipt (p50/p95/p99), deliveries per second and
-events lost (missing once nothing more arrived for 5 s: lost, not late), and the servers' CPU
-per delivery and share of a core (under load, the share says how starved they were). The
-floor, measured in the same run: the same number of raw Redis subscribers,
-each its own connection, getting the same number of messages at the same rate from PUBLISH.
+It builds a fresh test database (on PostgreSQL test_<name>, which its servers open too) and a
+private redis-server, declares one incident, starts a Uvicorn process (or --servers of them)
+serving riskops.asgi with the layer under test (the core layer through bench/push/core_layer.py),
+and opens CLIENTS WebSockets (with tickets) on the incident's stream and DASHBOARD more on
+/ws/dashboard/, from another process (bench/push/clients.py). Then it posts RATE status updates a
+second for SECONDS seconds through the incidents service, each a real timeline entry published
+after commit, and reports the latency from each commit to each client's receipt (p50/p95/p99),
+deliveries per second and events lost (missing once nothing more arrived for 5 s: lost, not late),
+and the servers' CPU per delivery and share of a core (under load, the share says how starved they
+were). The floor, measured in the same run: the same number of raw Redis subscribers, each its own
+connection, getting the same number of messages at the same rate from PUBLISH.
 
     .venv/bin/python bench/push/run.py --layer pubsub --storm 1000
 
@@ -154,8 +154,27 @@ def layer_trial(args) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
+    from django.test.utils import get_runner, setup_test_environment
+
+    from tests.processes import test_database_url
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in
+    # A test database of its own (on PostgreSQL test_<name>, replaced if left over), which the
+    # servers started below open too.
+    setup_test_environment()
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    old = runner.setup_databases()
+    os.environ["DATABASE_URL"] = test_database_url()
+    try:
+        run_trial(args)
+    finally:
+        connection.close()
+        runner.teardown_databases(old)
+
+
+def run_trial(args) -> None:
+    from django.db import transaction
 
     from bench.asgi.run import wait_for_port
     from core.broadcast import broadcaster
@@ -167,10 +186,6 @@ def layer_trial(args) -> None:
     from riskops.embedded_redis import free_port
     from tests.factories import three_tier_spec
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nobody logs in
-    call_command("migrate", verbosity=0)
-    if connection.vendor != "sqlite":
-        call_command("flush", interactive=False, verbosity=0)
     supply, pr = Team.objects.create(slug="supply", name="Supply"), Team.objects.create(slug="pr", name="PR")
     cast = {
         "supply": supply,
@@ -399,11 +414,6 @@ def main():
             "DJANGO_SETTINGS_MODULE": LAYERS[layer],
             "REDIS_URL": redis_server.url,
         }
-        if "DATABASE_URL" not in os.environ:
-            database = ROOT / "var" / f"bench-push-{layer}.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
-            env["DATABASE_URL"] = f"sqlite:///{database}"
         argv = [
             sys.argv[0],
             "--layer",
