@@ -14,6 +14,7 @@ DATASETS = [
     "risks.demo.load",
     "playbooks.demo.load",
     "indicators.demo.load",
+    "oncall.demo.load",
 ]
 
 DEMO_PASSWORD_FILE = settings.VAR_DIR / "demo-password"
