@@ -45,6 +45,7 @@ def test_a_new_matrix_version_made_on_its_page(
         no_sideways_scroll(page, width)
         page.screenshot(path=screenshot_dir / f"matrix-v1-{language}-{width}.png", full_page=True)
         page.click("a[href='/risks/matrix/new/']")
+        page.wait_for_url("**/risks/matrix/new/")
         no_sideways_scroll(page, width)
         page.screenshot(path=screenshot_dir / f"matrix-editor-{language}-{width}.png", full_page=True)
 
