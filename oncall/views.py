@@ -1,7 +1,7 @@
 """The on-call pages: the schedules, one schedule's coming weeks day by day in the viewer's time
 zone and language, and for those who run a team's schedules the forms to set them up (a new
-schedule, a layer, an override); and the calendar feeds, whose secret address is their only
-credential."""
+schedule, a layer, an override, and removing a layer or an override); and the calendar feeds,
+whose secret address is their only credential."""
 
 import datetime as dt
 import itertools
@@ -109,6 +109,29 @@ def _add(request, pk: int, *, form_class, create, form_name: str):
     return _detail(request, schedule, status=400, **{form_name: form})
 
 
+@login_required
+@require_POST
+def layer_remove(request, pk: int, layer_id: int):
+    return _remove(request, pk, in_place="layers", remove=services.layer_delete, layer_id=layer_id)
+
+
+@login_required
+@require_POST
+def override_remove(request, pk: int, override_id: int):
+    return _remove(
+        request, pk, in_place="overrides", remove=services.override_delete, override_id=override_id
+    )
+
+
+def _remove(request, pk: int, *, in_place: str, remove, **item):
+    """A layer or an override of this schedule removed by one who runs it (404 if not this schedule's)."""
+    schedule = _managed_schedule(request, pk)
+    if not getattr(schedule, in_place).filter(pk=next(iter(item.values()))).exists():
+        raise Http404
+    remove(by=request.user, **item)
+    return redirect("oncall-schedule", pk=schedule.pk)
+
+
 def _add_errors(form, error: ValidationError) -> None:
     """A service's errors under the form's fields ("people" under the first turn), the rest above."""
     for field, messages in error.message_dict.items():
@@ -146,6 +169,7 @@ def _detail(request, schedule: Schedule, *, layer_form=None, override_form=None,
             "weeks": weeks,
             "now": timezone.now(),
             "gaps": [shift for shift in shifts if shift.is_gap],
+            "overrides_ahead": [o for o in plan.overrides if o.ends_at > timezone.now()],
             "may_manage": may_manage,
             "layer_form": layer_form,
             "override_form": override_form,

@@ -5,7 +5,10 @@ field and changes nothing, in both languages."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from audit.models import AuditAction, AuditEntry
+from oncall import services as oncall_services
 from oncall.models import Layer, Override, Schedule
 from people.models import Role, Team
 from tests.factories import person
@@ -169,3 +172,63 @@ def test_an_administrator_sets_up_any_teams_schedule(client, crew, schedule):
     assert b'id="add-layer"' in client.get(f"/oncall/{schedule.pk}/").content
     assert client.post(f"/oncall/{schedule.pk}/layers/", layer_form(crew)).status_code == 302
     assert client.get("/oncall/new/").status_code == 405
+
+
+@pytest.fixture
+def in_place(lead, crew, schedule):
+    """A layer, and an override from now for three hours."""
+    layer = oncall_services.layer_create(
+        by=lead,
+        schedule_id=schedule.pk,
+        people=[crew[0], crew[1]],
+        name="Round the clock",
+        start_date=dt.date(2026, 3, 2),
+        handoff_time=dt.time(9),
+    )
+    now = timezone.now()
+    override = oncall_services.override_create(
+        by=lead, schedule_id=schedule.pk, person=crew[2], starts_at=now, ends_at=now + dt.timedelta(hours=3)
+    )
+    return layer, override
+
+
+def test_the_lead_sees_what_is_in_place_and_removes_a_layer_and_an_override(client, lead, schedule, in_place):
+    layer, override = in_place
+    page = signed_in(client, lead).get(f"/oncall/{schedule.pk}/").content.decode()
+    assert f'id="layer-{layer.pk}"' in page and f'id="override-{override.pk}"' in page
+    assert client.post(f"/oncall/{schedule.pk}/overrides/{override.pk}/remove/").status_code == 302
+    assert client.post(f"/oncall/{schedule.pk}/layers/{layer.pk}/remove/").status_code == 302
+    assert not (Layer.objects.exists() or Override.objects.exists())
+    removed = AuditEntry.objects.filter(action=AuditAction.DELETED).values_list("object_type", flat=True)
+    assert sorted(removed) == ["oncall.layer", "oncall.override"]
+
+
+def test_the_page_reads_what_is_in_place_in_chinese(client, lead, schedule, in_place):
+    lead.language = "zh-hans"
+    lead.save()
+    page = (
+        signed_in(client, lead)
+        .get(f"/oncall/{schedule.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        .content.decode()
+    )
+    assert "现有轮值层与临时替班" in page and "删除此轮值层" in page and "删除此临时替班" in page
+
+
+@pytest.mark.parametrize("role", [Role.RESPONDER, Role.RISK_OFFICER, Role.EXECUTIVE])
+def test_only_those_who_run_the_schedule_remove_from_it(client, crew, schedule, in_place, role, network):
+    layer, override = in_place
+    signed_in(client, person(role, f"someone-{role}", teams=[network]))
+    assert b'id="in-place"' not in client.get(f"/oncall/{schedule.pk}/").content
+    assert client.post(f"/oncall/{schedule.pk}/layers/{layer.pk}/remove/").status_code == 403
+    assert client.post(f"/oncall/{schedule.pk}/overrides/{override.pk}/remove/").status_code == 403
+    assert Layer.objects.exists() and Override.objects.exists()
+
+
+def test_a_layer_of_another_schedule_is_not_found_through_this_one(client, lead, network, schedule, in_place):
+    layer, override = in_place
+    other = Schedule.objects.create(team=network, name="Network backup", time_zone="UTC")
+    signed_in(client, lead)
+    assert client.post(f"/oncall/{other.pk}/layers/{layer.pk}/remove/").status_code == 404
+    assert client.post(f"/oncall/{other.pk}/overrides/{override.pk}/remove/").status_code == 404
+    assert client.get(f"/oncall/{schedule.pk}/layers/{layer.pk}/remove/").status_code == 405
+    assert Layer.objects.exists() and Override.objects.exists()
