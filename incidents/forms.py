@@ -80,18 +80,19 @@ class DeclareForm(forms.Form):
 
 
 class PartyField(forms.CharField):
-    """A team or a person, written "team:<id>" or "user:<id>"; blank means no change."""
+    """A team, a team's on-call person or a person, written "team:<id>", "oncall:<team id>" or
+    "user:<id>"; blank means no change."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
         kind, _sep, pk = value.partition(":")
-        model = {"team": Team, "user": User}.get(kind)
+        model = {"team": Team, "oncall": Team, "user": User}.get(kind)
         found = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
         if found is None or (kind == "user" and not found.is_active):
             raise ValidationError(_("Choose a team or an active person from the list."))
-        return {kind: found}
+        return {"team": found, "on_call": True} if kind == "oncall" else {kind: found}
 
 
 class ReassignForm(forms.Form):

@@ -211,13 +211,19 @@ class RiskLinkSerializer(serializers.Serializer):
 
 
 class PartySerializer(serializers.Serializer):
+    """{"team": id}, {"user": id}, or a team's on-call person: {"team": id, "on_call": true}."""
+
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
     user = serializers.PrimaryKeyRelatedField(queryset=people_active(), required=False)
+    on_call = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs):
+        on_call = attrs.pop("on_call", False)
         if len(attrs) != 1:
             raise serializers.ValidationError("Name exactly one team or one person.")
-        return attrs
+        if on_call and "team" not in attrs:
+            raise serializers.ValidationError({"on_call": ["Only a team has an on-call person."]})
+        return {**attrs, "on_call": True} if on_call else attrs
 
 
 class DurationField(serializers.Field):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidTransition
-from incidents import happenings
+from incidents import happenings, recipients
 from incidents.models import (
     Incident,
     IncidentRole,
@@ -28,8 +28,9 @@ from incidents.models import (
 from incidents.recipients import Directory
 from incidents.services.cadence import update_timers_replan
 from incidents.services.locking import incident_lock
+from incidents.services.on_call import assignments_create
 from incidents.services.tiers import escalation_timers
-from incidents.services.timeline import timeline_append
+from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_create
 from incidents.transitions import LIVE_STATUSES
 from notifications.services import Message, notify, notify_all
@@ -234,7 +235,7 @@ def task_add(
     """A task the playbook did not foresee, open at once in the current tier, escalating like a
     playbook task (levels 1–3 from its due time, every `escalate_after`). `due_at` is a moment;
     `due_after` and `escalate_after` are plan time (in a drill divided by the clock rate).
-    Parties are {"team": Team} or {"user": User}, already checked to exist and be active."""
+    Parties are {"team": Team}, {"team": Team, "on_call": True} or {"user": User}, already checked."""
     now = now or timezone.now()
     errors = {}
     title = (title or "").strip()
@@ -277,10 +278,7 @@ def task_add(
         *((RaciRole.CONSULTED, party) for party in consulted),
         *((RaciRole.INFORMED, party) for party in informed),
     ]
-    TaskAssignment.objects.bulk_create(
-        TaskAssignment(task=task, role=role, team=party.get("team"), user=party.get("user"))
-        for role, party in parties
-    )
+    assignments, on_call_entries = assignments_create(incident=incident, task=task, parties=parties, now=now)
     timers_create(timers=chain, now=now)
     timeline_append(
         incident=incident,
@@ -294,14 +292,14 @@ def task_add(
             "tier": incident.current_tier.key,
         },
     )
-    _tell_responsible(incident=incident, task=task, responsible=responsible)
+    timeline_extend(incident=incident, entries=on_call_entries)
+    _tell_responsible(incident=incident, task=task, assignments=assignments)
     return task
 
 
-def _tell_responsible(*, incident: Incident, task: Task, responsible: list[dict]) -> None:
-    directory = Directory()
-    people = {party["user"] for party in responsible if "user" in party}
-    people |= directory.members({party["team"].pk for party in responsible if "team" in party})
+def _tell_responsible(*, incident: Incident, task: Task, assignments: list[TaskAssignment]) -> None:
+    """The Responsible parties hear of their new task: an on-call party's person on call, first."""
+    people = Directory().told_first(recipients.of_roles(assignments, RaciRole.RESPONSIBLE))
     notify_all(
         [
             Message(

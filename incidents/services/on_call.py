@@ -51,6 +51,29 @@ def on_call_record(
     ]
 
 
+def assignments_create(
+    *, incident: Incident, task, parties: list[tuple[str, dict]], now: dt.datetime
+) -> tuple[list[TaskAssignment], list[TimelineEntry]]:
+    """A task's new RACI parties, (role, {"team": …} | {"user": …} | {"team": …, "on_call": True}),
+    saved; for a task already open, who is on call for its on-call parties is recorded now (a
+    pending task's, when its tier starts). Returns them and the timeline's unsaved entries."""
+    assignments = [
+        TaskAssignment(
+            task=task,
+            role=role,
+            team=party.get("team"),
+            user=party.get("user"),
+            on_call=party.get("on_call", False),
+        )
+        for role, party in parties
+    ]
+    entries = []
+    if task.state in ESCALATING_TASK_STATES:
+        entries = on_call_record(incident=incident, assignments=assignments, opened_at=now, now=now)
+    TaskAssignment.objects.bulk_create(assignments)
+    return assignments, entries
+
+
 def _open_parties() -> list[dict]:
     live = TaskAssignment.objects.filter(
         on_call=True,

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidTransition
 from incidents import happenings
-from incidents.models import Task, TaskAssignment, TaskState
+from incidents.models import Task, TaskState
 from incidents.services.locking import incident_lock
+from incidents.services.on_call import assignments_create
 from incidents.services.tiers import escalation_timers
-from incidents.services.timeline import timeline_append
+from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_cancel, timers_create
 from incidents.telling import repeat_key
 from incidents.transitions import LIVE_STATUSES, check_task_move
@@ -107,7 +108,7 @@ def task_reassign(
 ) -> Task:
     """New Responsible and/or Accountable parties, and/or a new due time (its timers move with it).
 
-    Parties are {"team": Team} or {"user": User}, already checked to exist and be active.
+    Parties are {"team": Team}, {"team": Team, "on_call": True} or {"user": User}, already checked.
     """
     now = now or timezone.now()
     if responsible is None and accountable is None and due_at is None:
@@ -119,12 +120,16 @@ def task_reassign(
     incident, task = _locked_task(task_id)
     if task.state in {TaskState.DONE, TaskState.SKIPPED}:
         raise InvalidTransition(_("A finished task cannot be reassigned."))
-    changes = {}
+    changes, on_call_entries = {}, []
     if responsible is not None:
-        _replace_parties(task=task, role=RaciRole.RESPONSIBLE, parties=responsible)
+        on_call_entries += _replace_parties(
+            incident=incident, task=task, role=RaciRole.RESPONSIBLE, parties=responsible, now=now
+        )
         changes["responsible"] = [_party_json(party) for party in responsible]
     if accountable is not None:
-        _replace_parties(task=task, role=RaciRole.ACCOUNTABLE, parties=[accountable])
+        on_call_entries += _replace_parties(
+            incident=incident, task=task, role=RaciRole.ACCOUNTABLE, parties=[accountable], now=now
+        )
         changes["accountable"] = _party_json(accountable)
     if responsible is not None or accountable is not None:
         repeats_stop(until=[repeat_key(task.pk)], now=now)  # they repeated to the parties replaced
@@ -140,21 +145,22 @@ def task_reassign(
         actor=by,
         data={"task": task.pk, "state": task.state, "reason": reason.strip(), **changes},
     )
+    timeline_extend(incident=incident, entries=on_call_entries)
     return task
 
 
 def _party_json(party: dict) -> dict:
-    return {"team": party["team"].pk} if "team" in party else {"user": party["user"].pk}
+    if "user" in party:
+        return {"user": party["user"].pk}
+    return {"team": party["team"].pk, **({"on_call": True} if party.get("on_call") else {})}
 
 
-def _replace_parties(*, task: Task, role: str, parties: list[dict]) -> None:
+def _replace_parties(*, incident, task: Task, role: str, parties: list[dict], now: dt.datetime) -> list:
     task.assignments.filter(role=role).delete()
-    TaskAssignment.objects.bulk_create(
-        [
-            TaskAssignment(task=task, role=role, team=party.get("team"), user=party.get("user"))
-            for party in parties
-        ]
+    _assignments, entries = assignments_create(
+        incident=incident, task=task, parties=[(role, party) for party in parties], now=now
     )
+    return entries
 
 
 def _move_due_time(*, task: Task, incident, due_at: dt.datetime, now: dt.datetime) -> None:

@@ -7,9 +7,11 @@ import zoneinfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from incidents import services
+from incidents.forms import PartyField
 from incidents.models import TaskAssignment, TimelineEntry
 from incidents.services.on_call import on_call_hand_off
 from notifications.models import Notification
@@ -193,3 +195,70 @@ def test_the_sweep_costs_the_same_queries_for_one_task_or_ten(cast, rotation):
 
     one = sweep_queries(1)
     assert sweep_queries(10) == one
+
+
+def test_a_task_added_during_the_incident_may_go_to_the_on_call_person(cast, rotation):
+    incident = plant_fire(cast, published_plan(on_call_spec(cast), cast["officer"]), MONDAY_TEN)
+    Notification.objects.all().delete()
+    task = services.task_add(
+        incident_id=incident.pk,
+        title="Ring the second supplier",
+        responsible=[{"team": cast["supply"], "on_call": True}],
+        accountable={"user": cast["pr_lead"]},
+        escalate_after=H,
+        due_after=H,
+        by=cast["commander"],
+        now=MONDAY_TEN + H,
+    )
+    assert on_call_person(task) == "buyer"
+    assert told(incident, "task.opened") == {"buyer"}  # not the off-duty logistician
+    found = TimelineEntry.objects.filter(incident=incident, type="on_call.found").latest("seq")
+    assert found.data == {"team": cast["supply"].pk, "person": cast["buyer"].pk, "tasks": [task.pk]}
+
+    fire_due(MONDAY_TEN + 2 * H)
+    assert "logistics" not in told(incident, "task.overdue")
+
+
+def test_an_open_task_reassigned_to_the_on_call_person_records_who_it_is(cast, rotation):
+    incident = plant_fire(cast, published_plan(on_call_spec(cast), cast["officer"]), MONDAY_TEN)
+    task = incident.tasks.get(tier__key="T1")
+    services.task_reassign(
+        task_id=task.pk,
+        by=cast["commander"],
+        accountable={"team": cast["supply"], "on_call": True},
+        now=TUESDAY_NINE + H,
+    )
+    accountable = TaskAssignment.objects.get(task=task, role="accountable")
+    assert (accountable.on_call, accountable.on_call_person) == (True, cast["logistics"])  # Tuesday's
+    reassigned = TimelineEntry.objects.get(incident=incident, type="task.reassigned")
+    assert reassigned.data["accountable"] == {"team": cast["supply"].pk, "on_call": True}
+    found = TimelineEntry.objects.filter(incident=incident, type="on_call.found").latest("seq")
+    assert found.data["person"] == cast["logistics"].pk
+
+
+def test_the_api_and_the_war_room_name_the_on_call_party_and_refuse_a_person_on_call(api, cast, rotation):
+    incident = plant_fire(cast, published_plan(on_call_spec(cast), cast["officer"]), MONDAY_TEN)
+    commander = api.as_user(cast["commander"])
+    body = {
+        "title": "Ring the second supplier",
+        "responsible": [{"team": cast["supply"].pk, "on_call": True}],
+        "accountable": {"user": cast["pr_lead"].pk},
+        "due_after": "PT1H",
+        "escalate_after": "PT1H",
+    }
+    refused = commander.post(
+        f"/api/v1/incidents/{incident.pk}/tasks/",
+        {**body, "accountable": {"user": cast["pr_lead"].pk, "on_call": True}},
+        format="json",
+    )
+    assert refused.status_code == 400 and "on_call" in str(refused.json())
+    assert incident.tasks.count() == 2
+    added = commander.post(f"/api/v1/incidents/{incident.pk}/tasks/", body, format="json")
+    assert added.status_code == 201, added.json()
+    [responsible] = added.json()["raci"]["responsible"]
+    assert responsible["team"] == cast["supply"].pk and responsible["on_call"] is True
+
+    assert PartyField().clean(f"oncall:{cast['supply'].pk}") == {"team": cast["supply"], "on_call": True}
+    page = Client()
+    page.force_login(cast["commander"])
+    assert f'value="oncall:{cast["supply"].pk}"' in page.get(f"/incidents/{incident.pk}/").content.decode()
