@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidTransition
-from incidents import happenings, recipients
+from incidents import happenings, recipients, telling
 from incidents.models import (
     Incident,
     IncidentRole,
@@ -33,7 +33,7 @@ from incidents.services.tiers import escalation_timers
 from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_create
 from incidents.transitions import LIVE_STATUSES
-from notifications.services import Message, notify, notify_all
+from notifications.services import Message, notify_all
 from playbooks.models import RaciRole
 from playbooks.schedule import scaled
 from risks.acceptances import acceptances_lapse_for_incident
@@ -153,16 +153,19 @@ def incident_assign_role(
         data={"role": role, "user": user.pk if user else None, "previous": current_user_id, "reason": reason},
     )
     if user is not None and user != by:
-        notify(
-            recipients=[user],
-            kind=happenings.ROLE_ASSIGNED.notification,
-            title=format_lazy(
-                gettext_lazy("{incident}: you are now its {role}"),
-                incident=incident.reader_title,
-                role=IncidentRole(role).label,
-            ),
-            url=f"/incidents/{incident.pk}/",
-            incident_id=incident.pk,
+        notify_all(
+            [
+                Message(
+                    recipients=[user],
+                    kind=happenings.ROLE_ASSIGNED.notification,
+                    title=format_lazy(
+                        gettext_lazy("{incident}: you are now its {role}"),
+                        incident=incident.reader_title,
+                        role=IncidentRole(role).label,
+                    ),
+                    **telling.incident_fields(incident=incident, participants=frozenset({user.pk})),
+                )
+            ]
         )
     return incident
 
@@ -299,7 +302,8 @@ def task_add(
 
 def _tell_responsible(*, incident: Incident, task: Task, assignments: list[TaskAssignment]) -> None:
     """The Responsible parties hear of their new task: an on-call party's person on call, first."""
-    people = Directory().told_first(recipients.of_roles(assignments, RaciRole.RESPONSIBLE))
+    directory = Directory()
+    people = directory.told_first(recipients.of_roles(assignments, RaciRole.RESPONSIBLE))
     notify_all(
         [
             Message(
@@ -310,8 +314,9 @@ def _tell_responsible(*, incident: Incident, task: Task, assignments: list[TaskA
                     incident=incident.reader_title,
                     task=task.title,
                 ),
-                url=f"/incidents/{incident.pk}/",
-                incident_id=incident.pk,
+                **telling.incident_fields(
+                    incident=incident, participants=telling.Participants(directory).of(incident)
+                ),
             )
         ]
     )

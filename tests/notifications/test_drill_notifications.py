@@ -10,6 +10,7 @@ from django.core import mail
 from django.db.models import Value
 from django.db.models.functions import Concat
 
+from incidents import services as incidents
 from notifications.models import Channel, Delivery, DrillChoice, Notification, WebhookEndpoint
 from notifications.services import drill_preference_set
 from people.models import User
@@ -126,3 +127,27 @@ def test_the_preferences_page_sets_the_drill_choice(client, cast):
     assert 'name="drills" value="in_app" checked' in page
     client.post("/notifications/preferences/", {"drills": "none"})
     assert 'name="drills" value="none" checked' in client.get("/notifications/").content.decode()
+
+
+def test_a_task_added_and_a_role_handed_over_in_a_drill_say_drill_too(reachable, playbook, declared_at):
+    cast = reachable
+    drill = plant_fire(cast, playbook, declared_at, drill=True, clock_rate=3600)
+    Notification.objects.all().delete()
+    incidents.task_add(
+        incident_id=drill.pk,
+        title="Call the insurer",
+        responsible=[{"user": cast["logistics"]}],
+        accountable={"team": cast["supply"]},
+        escalate_after=H,
+        due_after=H,
+        by=cast["commander"],
+        now=declared_at,
+    )
+    incidents.incident_assign_role(
+        incident_id=drill.pk, role="scribe", user=cast["ceo"], by=cast["commander"], now=declared_at
+    )
+    told = {n.recipient.username: n for n in Notification.objects.filter(incident_id=drill.pk)}
+    assert set(told) == {"logistics", "ceo"}  # the scribe is named by the drill, so told in-app
+    for notification in told.values():
+        assert notification.title.startswith("[DRILL] ") and notification.drill, notification.title
+    assert mail.outbox == [] and not Delivery.objects.filter(channel=Channel.EMAIL).exists()
