@@ -90,7 +90,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.sent: dict[int, int] = {}
         self.joined: list[str] = []
         await self.accept()
-        refused = await database_sync_to_async(self.admission)(ticket_of(self.scope))
+        ticket = ticket_of(self.scope)
+        if ticket is None and getattr(self.scope.get("session"), "session_key", None) is None:
+            return await self.close(code=UNAUTHENTICATED)  # neither: no trip to the database thread
+        refused = await database_sync_to_async(self.admission)(ticket)
         if refused is not None:
             return await self.close(code=refused)
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
