@@ -12,6 +12,7 @@ publish events of the same incident out of order.
 import time
 from urllib.parse import parse_qs
 
+from channels.auth import get_user as channels_get_user
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -41,9 +42,11 @@ FORBIDDEN = 4403
 
 
 def session_person(scope) -> User | None:
-    """The session's person, whom the authentication middleware has already read."""
-    user = scope.get("user")
-    return user if user is not None and user.is_authenticated and user.is_active else None
+    """The session's person, on the database thread: Channels' own session check (the session's
+    auth hash verified, the session flushed when it does not match), without the separate trip
+    to the database thread its AuthMiddleware makes for every connection (riskops/asgi.py)."""
+    user = channels_get_user.func(scope)
+    return user if user.is_authenticated and user.is_active else None
 
 
 class StreamConsumer(AsyncWebsocketConsumer):
@@ -72,13 +75,15 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     def admission(self, ticket: str | None) -> int | None:
         """Sets self.user to the person behind the ticket, when one is given (the cookie is then
-        ignored), and checks that they may watch: one trip to the database thread. None when
-        admitted, else the code to close with."""
+        ignored), else to the session's, and checks that they may watch: one trip to the database
+        thread. None when admitted, else the code to close with."""
         if ticket is not None:
             user_id = ticket_redeem(ticket=ticket)
             self.user = people_active().filter(pk=user_id).first() if user_id else None
-            if self.user is None:
-                return UNAUTHENTICATED
+        else:
+            self.user = session_person(self.scope)
+        if self.user is None:
+            return UNAUTHENTICATED
         return None if self.may_watch_at_once(self.user) or self.may_watch(self.user) else FORBIDDEN
 
     async def connect(self):
@@ -86,13 +91,11 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.joined: list[str] = []
         await self.accept()
         ticket = ticket_of(self.scope)
-        self.user = session_person(self.scope) if ticket is None else None
-        if ticket is None and self.user is None:
-            return await self.close(code=UNAUTHENTICATED)
-        if ticket is not None or not self.may_watch_at_once(self.user):
-            refused = await database_sync_to_async(self.admission)(ticket)
-            if refused is not None:
-                return await self.close(code=refused)
+        if ticket is None and getattr(self.scope.get("session"), "session_key", None) is None:
+            return await self.close(code=UNAUTHENTICATED)  # neither: no trip to the database thread
+        refused = await database_sync_to_async(self.admission)(ticket)
+        if refused is not None:
+            return await self.close(code=refused)
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.joined = [*self.stream_groups(), user_group(self.user.pk)]
         for group in self.joined:
