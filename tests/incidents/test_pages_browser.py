@@ -108,7 +108,8 @@ def test_reassign_a_task_to_another_team_from_the_war_room(
     expect(responsible.locator("option")).to_have_count(1)  # "(no change)", until the form opens
     card.locator("summary[data-action=reassign]").click()
     teams, people = 2, len(cast) - 2
-    expect(responsible.locator("option")).to_have_count(1 + teams + people)
+    expect(responsible.locator("option")).to_have_count(1 + teams + teams + people)  # each team, its on-call
+    expect(responsible.locator(f"option[value='oncall:{cast['pr'].pk}']")).to_have_count(1)
     responsible.select_option(f"team:{cast['pr'].pk}")
     reassign.locator("input[name=reason]").fill("PR owns it now · 公关部接手")
     page.screenshot(path=screenshot_dir / f"incident-reassign-{language}.png", full_page=True)
