@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from incidents import happenings, selectors
@@ -19,6 +19,18 @@ NOBODY = _("nobody (the whole team)")  # a hand-off's side where nobody is on ca
 def viewer(user) -> User:
     """The signed-in person with their team memberships loaded once, for the per-task permission checks."""
     return User.objects.prefetch_related("memberships").get(pk=user.pk)
+
+
+def tasks_held(*, user, incident: Incident) -> tuple[tuple[int, str, str], ...]:
+    """(task, role, task state) wherever the person, or a team of theirs, is Responsible or
+    Accountable on the incident's tasks: what decides their buttons on its board."""
+    team_ids = [membership.team_id for membership in user.memberships.all()]
+    held = TaskAssignment.objects.filter(
+        Q(user=user) | Q(team_id__in=team_ids),
+        task__incident=incident,
+        role__in=[RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE],
+    )
+    return tuple(held.order_by("task_id", "role").values_list("task_id", "role", "task__state").distinct())
 
 
 @dataclass

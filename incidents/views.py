@@ -4,6 +4,9 @@ Each action is a POST form that checks permission and calls one service. An ille
 or bad input (400) re-renders the page with the message and that status; nothing is written.
 """
 
+import functools
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,11 +17,14 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.selectors import last_entry
+from core import shared_parts
 from core.errors import InvalidTransition
 from incidents import page_queries, permissions, selectors, services, status_pages
 from incidents.forms import SEVERITIES, AddTaskForm, DeclareForm, ReassignForm, StatusUpdateForm
 from incidents.models import Incident, IncidentRole, IncidentStatus, Task, TaskState
 from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS, UNFINISHED_STATES
+from playbooks.models import RaciRole
 
 PAGE_SIZE = 50
 
@@ -54,12 +60,12 @@ def incident_declare(request):
     return render(request, "incidents/declare.html", {"form": form}, status=status)
 
 
-def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) -> dict:
-    person = page_queries.viewer(request.user)
-    try:
-        room = page_queries.war_room(user=person, incident_id=incident_id)
-    except Incident.DoesNotExist as error:
-        raise Http404 from error
+# A war room's parts are kept by what they show (core/shared_parts.py), at most this long.
+PART_SECONDS = 60
+
+
+def _war_room_context(person, incident_id: int, *, only_updates: bool, with_timeline: bool) -> dict:
+    room = page_queries.war_room(user=person, incident_id=incident_id)
     incident = room.incident
     for task in room.tasks_by_id.values():
         task.raci = page_queries.raci_rows(task)
@@ -68,7 +74,7 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
         unfinished = task.state not in {TaskState.DONE, TaskState.SKIPPED}
         task.may_reassign = unfinished and permissions.may_reassign(person, task)
     current = incident.current_tier.starts_after
-    only_updates = request.GET.get("only") == "updates"
+    may_command = permissions.may_command(person, incident)
     context = {
         "incident": incident,
         "columns": room.columns,
@@ -79,12 +85,14 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
         "unfinished_tasks": sum(
             task.state in UNFINISHED_STATES for column in room.columns for task in column.tasks
         ),
-        "may_command": permissions.may_command(person, incident),
+        "may_command": may_command,
         "incident_moves": INCIDENT_TRANSITIONS[incident.status],
         "has_next_tier": any(column.tier.starts_after > current for column in room.columns),
         "is_live": incident.status in LIVE_STATUSES,
-        **status_pages.follow_context(person, incident),
     }
+    if may_command:
+        context["severities"] = SEVERITIES
+        context["role_choices"] = IncidentRole.choices
     if with_timeline:
         context["timeline"] = page_queries.timeline_newest_first(
             incident=incident, tasks_by_id=room.tasks_by_id, only_updates=only_updates
@@ -92,19 +100,69 @@ def _war_room_context(request, incident_id: int, *, with_timeline: bool = True) 
     return context
 
 
+@dataclass(frozen=True)
+class WarRoomParts:
+    incident: Incident
+    parts: dict[str, str]  # part name → its HTML
+    may_command: bool
+    may_reassign: bool  # some task of the incident
+
+
+def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=None) -> WarRoomParts:
+    """The parts named, each kept for everyone who sees the incident as of the same timeline entry
+    with the same rights, or rendered now (not kept when they show one person's failed action)."""
+    person = page_queries.viewer(request.user)
+    incident = _visible_incident(request, incident_id)
+    only_updates = request.GET.get("only") == "updates"
+    follow = status_pages.follow_context(person, incident)
+    held = page_queries.tasks_held(user=person, incident=incident)
+    may_command = permissions.may_command(person, incident)
+    # As of its last timeline entry (every change to the incident writes one) and the last audit
+    # entry (a linked risk rated again, a person or a team renamed); for these rights.
+    stamp = (incident.pk, incident.last_seq, last_entry(), may_command, held, only_updates)
+    stamp += tuple(follow.values())
+
+    @functools.cache
+    def context():
+        return (
+            _war_room_context(
+                person, incident_id, only_updates=only_updates, with_timeline="timeline" in names
+            )
+            | follow
+            | {"failed_task": failed_task}
+        )
+
+    parts = {
+        name: shared_parts.render_part(
+            request,
+            f"incidents/war_room/{name}.html",
+            None if failed_task else stamp,
+            context,
+            seconds=PART_SECONDS,
+        )
+        for name in names
+    }
+    finished = {TaskState.DONE, TaskState.SKIPPED}
+    may_reassign = may_command or any(
+        role == RaciRole.ACCOUNTABLE and state not in finished for _, role, state in held
+    )
+    return WarRoomParts(incident, parts, may_command, may_reassign)
+
+
 def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
-    context = _war_room_context(request, incident_id)
-    context.update(error=error, failed_task=failed_task)
-    may_reassign = any(task.may_reassign for column in context["columns"] for task in column.tasks)
-    if may_reassign or context["may_command"]:
+    room = _war_room_parts(request, incident_id, ["header", "board", "timeline"], failed_task=failed_task)
+    context = {
+        "incident": room.incident,
+        "parts": room.parts,
+        "error": error,
+        "only_updates": request.GET.get("only") == "updates",
+    }
+    if room.may_reassign:
         # The forms' choices, once for the page (its script fills each form when opened).
         context["parties"] = {
             "teams": list(page_queries.teams()),
             "people": list(page_queries.active_people()),
         }
-    if context["may_command"]:
-        context["severities"] = SEVERITIES
-        context["role_choices"] = IncidentRole.choices
     return render(request, "incidents/war_room.html", context, status=status)
 
 
@@ -116,9 +174,7 @@ def incident_detail(request, incident_id: int):
 @login_required
 def incident_fragment(request, incident_id: str, part: str):
     """One section of the war room alone (header, board or timeline), swapped in on a live event."""
-    incident_id = int(incident_id)
-    context = _war_room_context(request, incident_id, with_timeline=part == "timeline")
-    return render(request, f"incidents/war_room/{part}.html", context)
+    return HttpResponse(_war_room_parts(request, int(incident_id), [part]).parts[part])
 
 
 @login_required

@@ -5,8 +5,9 @@ Real incidents first, worst and oldest first; drills apart. A fixed number of qu
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Subquery
 
+from audit.selectors import last_entry
 from incidents import happenings
 from incidents.models import Incident, Task, TaskAssignment, TimelineEntry
 from incidents.selectors import with_next_update_due_at
@@ -110,3 +111,27 @@ def cockpit_incidents(*, now: dt.datetime) -> tuple[list[CockpitIncident], list[
         )
         (drills if incident.drill else real).append(row)
     return real, drills
+
+
+def cockpit_stamp() -> tuple:
+    """What the cockpit shows, as of which change: the last timeline entry of any incident (every
+    change to an incident writes one) and the last audit entry (every change to a risk, an
+    appetite, a person or a team writes one). A KRI's new reading, like what only the clock
+    moves, shows when its part is next rendered (`views.PART_SECONDS`)."""
+    return TimelineEntry.objects.aggregate(last=Max("pk"))["last"], last_entry()
+
+
+def card_stamp(row: CockpitIncident, audited) -> tuple:
+    """What one incident's card shows, as of when: its last timeline entry, the last audit entry
+    (its linked risks rated again), and what the clock moves: how far into its tier (to the
+    percent), which tasks are late, how many and how far escalated."""
+    incident = row.incident
+    return (
+        incident.pk,
+        incident.last_seq,
+        audited,
+        tuple(round(window.progress, 2) for window in row.tiers),
+        tuple(late.task.pk for late in row.late),
+        incident.overdue_tasks,
+        incident.executive_escalations,
+    )

@@ -7,17 +7,24 @@ changed, so the page never disagrees with the detail pages.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
+from core import shared_parts
 from live import permissions, selectors
-from live.cockpit import cockpit_incidents
+from live.cockpit import card_stamp, cockpit_incidents, cockpit_stamp
 from people.models import Team
 from risks import attention
 
 # The cockpit names the top few risks above appetite and overdue reviews; the register has them all.
 COCKPIT_SHOWN = 5
+# The cockpit's parts are kept by what they show (core/shared_parts.py); what only the clock moves
+# (a task falling late, a tier's bar, a review falling due) shows within this long.
+PART_SECONDS = 10
+# An incident's card is kept by what it shows (live.cockpit.card_stamp), at most this long.
+CARD_SECONDS = 60
 
 
 def _render(request, template: str, part: str, context: dict):
@@ -28,21 +35,51 @@ def _render(request, template: str, part: str, context: dict):
 def dashboard(request):
     if not permissions.may_watch_dashboard(request.user):
         raise PermissionDenied
-    now = timezone.now()
+    changed, audited = cockpit_stamp()
+    live = shared_parts.render_part(
+        request,
+        "live/dashboard_incidents.html",
+        (changed, audited),
+        lambda: _cockpit_incidents(audited),
+        seconds=PART_SECONDS,
+    )
+    if request.GET.get("part") == "live":
+        return HttpResponse(live)
+    # Not live-updated: its register shortlists as of the last audit entry; its KRIs and trends as
+    # of when it was rendered, at most PART_SECONDS ago.
+    overview = shared_parts.render_part(
+        request, "live/cockpit_overview.html", (audited,), _cockpit_overview, seconds=PART_SECONDS
+    )
+    context = {"live": live, "overview": overview, "stream": "/ws/dashboard/"}
+    return render(request, "live/dashboard.html", context)
+
+
+def _cockpit_incidents(audited) -> dict:
     # The headline figures are real incidents only; drills are counted apart, as their own figure.
-    real, drills = cockpit_incidents(now=now)
-    context = {
-        "real": real,
-        "drills": drills,
+    real, drills = cockpit_incidents(now=timezone.now())
+    return {
+        "real": [_card(row, audited) for row in real],
+        "drills": [_card(row, audited) for row in drills],
         "overdue_total": sum(row.incident.overdue_tasks for row in real),
         "escalation_total": sum(row.incident.executive_escalations for row in real),
         "drill_overdue_total": sum(row.incident.overdue_tasks for row in drills),
-        "stream": "/ws/dashboard/",
     }
-    if request.GET.get("part") != "live":
-        context["reviews_overdue"] = attention.reviews_overdue(now=now, shown=COCKPIT_SHOWN)
-        context["above_appetite"] = attention.above_appetite(now=now, shown=COCKPIT_SHOWN)
-    return _render(request, "live/dashboard.html", "live/dashboard_incidents.html", context)
+
+
+def _card(row, audited) -> SafeString:
+    """One incident's card, kept until it changes: a change to one incident renders its card alone."""
+    html = shared_parts.kept_html(
+        "live/cockpit_incident.html", card_stamp(row, audited), lambda: {"row": row}, seconds=CARD_SECONDS
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the template
+
+
+def _cockpit_overview() -> dict:
+    now = timezone.now()
+    return {
+        "reviews_overdue": attention.reviews_overdue(now=now, shown=COCKPIT_SHOWN),
+        "above_appetite": attention.above_appetite(now=now, shown=COCKPIT_SHOWN),
+    }
 
 
 @login_required

@@ -134,6 +134,16 @@ TEMPLATES = [
     },
 ]
 
+# Page parts many readers see alike (core/shared_parts.py), kept in each process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "parts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "parts",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # Database: DATABASE_URL, or SQLite under var/ tuned for several processes writing one file.
 DATABASES = {
     "default": dj_database_url.parse(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.selectors import last_entry
+from core import shared_parts
 from core.errors import Conflict, InvalidTransition
 from core.permissions import may_write_register
 from risks import acceptances, importing, selectors, services
@@ -37,6 +39,8 @@ from risks.tasks import run_import
 from risks.trajectory import trajectory_of
 
 PAGE_SIZE = 50
+# The register's table is kept at most this long: a review falling due shows as overdue within it.
+REGISTER_SECONDS = 60
 
 
 def _writer(request) -> None:
@@ -50,21 +54,30 @@ def _writes_register(user, risk: Risk) -> bool:
 
 @login_required
 def register(request):
-    form = RegisterFilterForm(request.GET)
+    # Kept for everyone asking the same page of the same filters (core/shared_parts.py) as of
+    # the last audit entry, which every change to a risk, an appetite or a person writes.
+    stamp = (request.GET.urlencode(), last_entry())
+    table = shared_parts.render_part(
+        request,
+        "risks/register_table.html",
+        stamp,
+        lambda: _register_table(request.GET),
+        seconds=REGISTER_SECONDS,
+    )
+    return render(request, "risks/register.html", {"table": table})
+
+
+def _register_table(query) -> dict:
+    form = RegisterFilterForm(query)
     filters = form.register_filters() if form.is_valid() else RegisterFilters()
     rows = selectors.RegisterRows(selectors.risk_list(filters=filters))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "risks/register.html",
-        {
-            "form": form,
-            "page": page,
-            "filters": filters,
-            "now": timezone.now(),
-            "matrix": selectors.matrix_active(),
-        },
-    )
+    return {
+        "form": form,
+        "page": Paginator(rows, PAGE_SIZE).get_page(query.get("page")),
+        "sort": _sort_links(filters.ordering),
+        "query": query,
+        "now": timezone.now(),
+    }
 
 
 def _sort_links(current: str) -> dict[str, str]:

@@ -46,19 +46,21 @@ INCIDENTS, LIVE_INCIDENTS, STEPS = 1_000, 60, 20
 TARGET_P95_MS = 100
 
 
-def options(doc: str = __doc__):
-    """The options of a bench that runs people against Uvicorn processes (this one's, bench/pages')."""
+def options(doc: str = __doc__, parse: bool = True):
+    """The options of a bench that runs people against Uvicorn processes (this one's, bench/pages'),
+    parsed, or the parser for the bench to add its own."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     # Two per core: a sync view holds its process while it waits for the database, so with one
     # per core a request queues behind another's query while a core idles.
     parser.add_argument("--servers", type=int, default=4, help="Uvicorn processes")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60, help="measured, after 5 s of warm-up")
+    parser.add_argument("--seconds", type=float, default=60, help="measured, after the warm-up")
+    parser.add_argument("--warm-up", type=float, default=5, help="s of load before measuring")
     parser.add_argument("--floor-seconds", type=float, default=15)
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause of a person between requests, s (0: none)"
     )
-    return parser.parse_args()
+    return parser.parse_args() if parse else parser
 
 
 class Connection:
@@ -288,12 +290,13 @@ def person(n: int, recorder: Recorder, connection: Connection, world: dict):
 
 
 async def load(args, ports, cpu, person) -> tuple[Recorder, float, float]:
-    """args.clients people, person(n, recorder, connection) each, measured for args.seconds after 5 s
-    of warm-up; returns the recorder, the seconds measured and the servers' CPU seconds meanwhile."""
+    """args.clients people, person(n, recorder, connection) each, measured for args.seconds after
+    args.warm_up seconds; returns the recorder, the seconds measured and the servers' CPU seconds
+    meanwhile."""
     recorder = Recorder(args.think)
     workers = [person(n, recorder, Connection(ports[n % len(ports)])) for n in range(args.clients)]
     tasks = [asyncio.create_task(worker) for worker in workers]
-    await asyncio.sleep(5)  # warm-up: connections opened, caches filled
+    await asyncio.sleep(args.warm_up)  # connections opened, caches filled
     recorder.measuring, start, cpu_before = True, time.monotonic(), cpu()
     await asyncio.sleep(args.seconds)
     recorder.measuring, seconds, used = False, time.monotonic() - start, cpu() - cpu_before

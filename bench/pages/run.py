@@ -14,6 +14,13 @@ stopping, pausing --think seconds on average between pages, as a browser would:
 - commanders: the war room of the incident they command (they see its commander's forms);
 - responders (two in every five people): the war room of a live incident their team works on.
 
+Meanwhile the crisis goes on: --changes responders each acknowledge or complete a task of a live
+incident through the API, about once a second (the same pauses), so the cockpit and that war
+room change under the readers' feet. Pages are kept by what they show (core/shared_parts.py);
+--changes 0 measures a register nobody touches, where almost every page is a kept one. The first
+30 s (--warm-up) are not measured: each process renders the parts its readers ask for once, as a
+deployment that has been up a while has.
+
 It prints each page's p50/p95/p99 (ms, from the request's first byte sent to the answer's last
 byte received, on loopback: the server's time, queueing included) against the budget, p95 ≤ 50 ms,
 and the floor measured in the same run: the same people asking for a static file (the menu's
@@ -41,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
 os.environ.setdefault("RISKOPS_VAR_DIR", tempfile.mkdtemp(prefix="bench-pages-"))
 
-from bench.api.run import RISKS, conclude, load, options, percentile, report, serving  # noqa: E402
+from bench.api.run import RISKS, Connection, conclude, load, options, percentile, report, serving  # noqa: E402
 from bench.api.run import floor as floor_load  # noqa: E402
 
 TARGET_P95_MS = 50
@@ -67,6 +74,33 @@ async def war_room(recorder, connection, cookie, incidents, name):
     pick = random.Random(cookie["Cookie"])
     while True:
         await recorder.call(connection, name, "GET", f"/incidents/{pick.choice(incidents)}/", cookie)
+
+
+async def crisis(recorder, connection, world):
+    """A responder acknowledging a task of a live incident, or completing one they acknowledged,
+    through the API: each a new timeline entry, so the cockpit and the incident's war room change."""
+    token, _ = world["responders"][0]
+    post = {**token, "Content-Type": "application/json"}
+    while True:
+        if world["acknowledged"] and (random.random() < 0.5 or not world["open_tasks"]):
+            task, action = world["acknowledged"].popleft(), "complete"
+        elif world["open_tasks"]:
+            task, action = world["open_tasks"].popleft(), "acknowledge"
+        else:
+            return
+        status, _ = await recorder.call(
+            connection, "change (API)", "POST", f"/api/v1/tasks/{task}/{action}/", post, b"{}"
+        )
+        if status == 200 and action == "acknowledge":
+            world["acknowledged"].append(task)
+
+
+async def person_in_a_crisis(n: int, recorder, connection, world: dict, changes: int):
+    """The n-th person; the first --changes of them also change things, on a connection of their own."""
+    work = person(n, recorder, connection, world)
+    if n >= changes:
+        return await work
+    await asyncio.gather(work, crisis(recorder, Connection(connection.port), world))
 
 
 def person(n: int, recorder, connection, world: dict):
@@ -131,12 +165,21 @@ def inspect_pages(world: dict) -> dict[str, str]:
 def main() -> int:
     from bench.push.run import cpu_seconds
 
-    args = options(__doc__)
+    parser = options(__doc__, parse=False)
+    parser.add_argument("--changes", type=int, default=1, help="people changing things meanwhile")
+    # As in a deployment up for a while: each process has rendered the parts its readers ask for.
+    parser.set_defaults(warm_up=30)
+    args = parser.parse_args()
     with serving(args, "Page budget") as (world, pids):
         pages = inspect_pages(world)
         ports = world["ports"]
         recorder, seconds, cpu = asyncio.run(
-            load(args, ports, lambda: sum(map(cpu_seconds, pids)), partial(person, world=world))
+            load(
+                args,
+                ports,
+                lambda: sum(map(cpu_seconds, pids)),
+                partial(person_in_a_crisis, world=world, changes=args.changes),
+            )
         )
         floor_recorder, floor_seconds = asyncio.run(
             floor_load(args, ports, FLOOR_PATH, world["executives"][0])
@@ -147,6 +190,8 @@ def main() -> int:
     floor_p95 = percentile(floor_recorder.latencies["floor"], 95)
     print(f"  budget: p95 ≤ {TARGET_P95_MS} ms per page")
     for name, samples in sorted(recorder.latencies.items()):
+        if name not in pages:  # the changes
+            continue
         p95 = percentile(samples, 95)
         verdict = "met" if p95 <= TARGET_P95_MS else "MISSED"
         print(f"  {name:32s} p95 {p95:6.1f} ms  ×{p95 / floor_p95:5.1f} the floor  {verdict}; {pages[name]}")

@@ -2,8 +2,11 @@
 update, the linked risks; real incidents first by severity then age, drills apart."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
+from django.test.signals import template_rendered
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents import services
@@ -78,3 +81,53 @@ def test_real_incidents_first_worst_then_oldest_and_drills_apart(cast, playbook)
     real, drills = cockpit_incidents(now=now)
     assert [row.incident.pk for row in real] == [old_sev1.pk, young_sev1.pk, old_sev2.pk]
     assert [row.incident.pk for row in drills] == [drill.pk]
+
+
+def test_the_cockpit_kept_for_every_executive_shows_each_change_at_once(client, cast, playbook, matrix):
+    """Its parts are rendered once and kept for every executive (core/shared_parts.py) until what
+    they show changes: the next reader, or the live part's next fetch, sees the change."""
+    incident = plant_fire(cast, playbook, timezone.now() - H)
+    live = reverse("dashboard") + "?part=live"
+    client.force_login(cast["ceo"])
+    assert "No status update yet." in client.get(live).content.decode()
+    client.force_login(cast["officer"])  # another reader, given what was kept
+    assert "No status update yet." in client.get(live).content.decode()
+    services.incident_post_update(
+        incident_id=incident.pk, by=cast["commander"], what_happened="Plant B burns."
+    )
+    assert "Plant B burns." in client.get(live).content.decode()
+    risk = supplier_risk(cast, likelihood=5, impact=5)  # above appetite: named on the page at once
+    assert risk.ref in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_change_to_one_incident_renders_its_card_alone(client, cast, playbook):
+    burning = plant_fire(cast, playbook, timezone.now() - H)
+    plant_fire(cast, playbook, timezone.now() - 2 * H)
+    client.force_login(cast["ceo"])
+    live = reverse("dashboard") + "?part=live"
+    with signals_of_cards() as cards:
+        client.get(live)
+    assert len(cards) == 2
+    services.incident_post_update(
+        incident_id=burning.pk, by=cast["commander"], what_happened="Plant B burns."
+    )
+    with signals_of_cards() as cards:
+        page = client.get(live).content.decode()
+    assert [card["row"].incident.pk for card in cards] == [burning.pk]
+    assert "Plant B burns." in page and page.count('<article class="cockpit-incident') == 2
+
+
+@contextmanager
+def signals_of_cards():
+    """The contexts of the cockpit cards rendered meanwhile."""
+    rendered = []
+
+    def seen(sender, template, context, **kwargs):
+        if template.name == "live/cockpit_incident.html":
+            rendered.append(context)
+
+    template_rendered.connect(seen)
+    try:
+        yield rendered
+    finally:
+        template_rendered.disconnect(seen)

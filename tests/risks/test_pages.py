@@ -171,3 +171,31 @@ def test_import_preview_then_import_for_real(client, risk_officer, make_risk):
     response = client.post(response.url)
     risk.refresh_from_db()
     assert risk.title.startswith("Main") and "Written." in client.get(response.url).content.decode()
+
+
+def test_the_register_table_is_kept_for_every_reader_until_a_change(
+    client, executive, risk_officer, make_risk
+):
+    """Rendered once per page of filters and kept (core/shared_parts.py) as of the last audit
+    entry: the next reader gets it with their own buttons, and a change shows at once."""
+    from risks.services import risk_rerate
+
+    risk = make_risk(title="Supplier break", likelihood=1, impact=1)
+    client.force_login(executive)
+    assert "Supplier break" in client.get("/risks/").content.decode()
+    client.force_login(risk_officer)
+    page = client.get("/risks/").content.decode()
+    assert "Supplier break" in page and "New risk" in page  # the officer's own buttons
+    assert "level-critical" not in page
+    risk_rerate(risk=risk, by=risk_officer, reason="The plant burned", likelihood=5, impact=5)
+    assert "level-critical" in client.get("/risks/").content.decode()
+
+
+def test_each_column_heading_sorts_and_a_second_click_reverses(client, executive, make_risk):
+    make_risk(title="Supplier break")
+    client.force_login(executive)
+    page = client.get("/risks/").content.decode()  # by ref, the register's order
+    assert 'href="?ordering=-ref"' in page and 'href="?ordering=title"' in page
+    page = client.get("/risks/?status=open&ordering=title&page=1").content.decode()
+    assert 'href="?status=open&amp;ordering=-title"' in page  # the filters kept, back to page 1
+    assert 'href="?status=open&amp;ordering=ref"' in page
