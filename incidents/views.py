@@ -106,6 +106,7 @@ class WarRoomParts:
     parts: dict[str, str]  # part name → its HTML
     may_command: bool
     may_reassign: bool  # some task of the incident
+    audited: int | None  # the last audit entry
 
 
 def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=None) -> WarRoomParts:
@@ -119,7 +120,8 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
     may_command = permissions.may_command(person, incident)
     # As of its last timeline entry (every change to the incident writes one) and the last audit
     # entry (a linked risk rated again, a person or a team renamed); for these rights.
-    stamp = (incident.pk, incident.last_seq, last_entry(), may_command, held, only_updates)
+    audited = last_entry()
+    stamp = (incident.pk, incident.last_seq, audited, may_command, held, only_updates)
     stamp += tuple(follow.values())
 
     @functools.cache
@@ -146,7 +148,7 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
     may_reassign = may_command or any(
         role == RaciRole.ACCOUNTABLE and state not in finished for _, role, state in held
     )
-    return WarRoomParts(incident, parts, may_command, may_reassign)
+    return WarRoomParts(incident, parts, may_command, may_reassign, audited)
 
 
 def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
@@ -158,12 +160,16 @@ def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", 
         "only_updates": request.GET.get("only") == "updates",
     }
     if room.may_reassign:
-        # The forms' choices, once for the page (its script fills each form when opened).
-        context["parties"] = {
-            "teams": list(page_queries.teams()),
-            "people": list(page_queries.active_people()),
-        }
+        # The forms' choices, once for the page (its script fills each form when opened): the
+        # same for every war room as of the last audit entry (people and teams write one).
+        context["parties"] = shared_parts.render_part(
+            request, "incidents/war_room/parties.html", (room.audited,), _parties, seconds=PART_SECONDS
+        )
     return render(request, "incidents/war_room.html", context, status=status)
+
+
+def _parties() -> dict:
+    return {"parties": {"teams": list(page_queries.teams()), "people": list(page_queries.active_people())}}
 
 
 @login_required
