@@ -5,11 +5,14 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidTransition
-from incidents import happenings
+from incidents import happenings, telling
 from incidents.models import Task, TaskState
+from incidents.recipients import Directory, of_roles
 from incidents.services.locking import incident_lock
 from incidents.services.on_call import assignments_create
 from incidents.services.tiers import escalation_timers
@@ -18,6 +21,7 @@ from incidents.services.timers import timers_cancel, timers_create
 from incidents.telling import repeat_key
 from incidents.transitions import LIVE_STATUSES, check_task_move
 from notifications.rules import repeats_stop
+from notifications.services import Message, notify_all
 from playbooks.models import RaciRole
 
 
@@ -120,16 +124,18 @@ def task_reassign(
     incident, task = _locked_task(task_id)
     if task.state in {TaskState.DONE, TaskState.SKIPPED}:
         raise InvalidTransition(_("A finished task cannot be reassigned."))
-    changes, on_call_entries = {}, []
+    changes, on_call_entries, handed = {}, [], []
     if responsible is not None:
-        on_call_entries += _replace_parties(
+        assignments, entries = _replace_parties(
             incident=incident, task=task, role=RaciRole.RESPONSIBLE, parties=responsible, now=now
         )
+        handed, on_call_entries = handed + assignments, on_call_entries + entries
         changes["responsible"] = [_party_json(party) for party in responsible]
     if accountable is not None:
-        on_call_entries += _replace_parties(
+        assignments, entries = _replace_parties(
             incident=incident, task=task, role=RaciRole.ACCOUNTABLE, parties=[accountable], now=now
         )
+        handed, on_call_entries = handed + assignments, on_call_entries + entries
         changes["accountable"] = _party_json(accountable)
     if responsible is not None or accountable is not None:
         repeats_stop(until=[repeat_key(task.pk)], now=now)  # they repeated to the parties replaced
@@ -146,7 +152,36 @@ def task_reassign(
         data={"task": task.pk, "state": task.state, "reason": reason.strip(), **changes},
     )
     timeline_extend(incident=incident, entries=on_call_entries)
+    if task.state in {TaskState.OPEN, TaskState.ACKNOWLEDGED}:  # a pending task's come with its tier
+        _tell_handed(incident=incident, task=task, assignments=handed, by=by)
     return task
+
+
+def _tell_handed(*, incident, task: Task, assignments: list, by) -> None:
+    """The people the task was handed to hear it is theirs now (an on-call party's person on call
+    first), with a link to acknowledge it; whoever handed it over is not told."""
+    directory = Directory()
+    fields = telling.incident_fields(
+        incident=incident,
+        task=task,
+        participants=telling.Participants(directory).of(incident),
+        directory=directory,
+    )
+    titles = {
+        RaciRole.RESPONSIBLE: gettext_lazy("{incident}: “{task}” was reassigned to you"),
+        RaciRole.ACCOUNTABLE: gettext_lazy("{incident}: you are now accountable for “{task}”"),
+    }
+    notify_all(
+        [
+            Message(
+                recipients=directory.told_first(of_roles(assignments, role)) - {by},
+                kind=happenings.TASK_OPENED.notification,
+                title=format_lazy(title, incident=incident.reader_title, task=task.title),
+                **fields,
+            )
+            for role, title in titles.items()
+        ]
+    )
 
 
 def _party_json(party: dict) -> dict:
@@ -155,12 +190,12 @@ def _party_json(party: dict) -> dict:
     return {"team": party["team"].pk, **({"on_call": True} if party.get("on_call") else {})}
 
 
-def _replace_parties(*, incident, task: Task, role: str, parties: list[dict], now: dt.datetime) -> list:
+def _replace_parties(*, incident, task: Task, role: str, parties: list[dict], now: dt.datetime) -> tuple:
+    """The new assignments, and the timeline entries saying who is on call for them."""
     task.assignments.filter(role=role).delete()
-    _assignments, entries = assignments_create(
+    return assignments_create(
         incident=incident, task=task, parties=[(role, party) for party in parties], now=now
     )
-    return entries
 
 
 def _move_due_time(*, task: Task, incident, due_at: dt.datetime, now: dt.datetime) -> None:

@@ -236,6 +236,34 @@ def test_an_open_task_reassigned_to_the_on_call_person_records_who_it_is(cast, r
     assert found.data["person"] == cast["logistics"].pk
 
 
+def test_those_an_open_task_is_handed_to_are_told_and_whoever_handed_it_over_is_not(cast, rotation):
+    incident = plant_fire(cast, published_plan(on_call_spec(cast), cast["officer"]), MONDAY_TEN)
+    task, pending = incident.tasks.get(tier__key="T1"), incident.tasks.get(tier__key="T2")
+    Notification.objects.all().delete()
+    services.task_reassign(
+        task_id=task.pk,
+        by=cast["commander"],
+        responsible=[{"user": cast["pr_lead"]}, {"user": cast["commander"]}],
+        accountable={"team": cast["supply"], "on_call": True},
+        now=TUESDAY_NINE + H,
+    )
+    told_now = dict(Notification.objects.values_list("recipient__username", "title"))
+    assert told_now.keys() == {"pr-lead", "logistics"}  # Tuesday's on-call person, not the commander
+    assert told_now["pr-lead"].endswith(f"“{task.title}” was reassigned to you")
+    assert told_now["logistics"].endswith(f"you are now accountable for “{task.title}”")
+    [notice] = Notification.objects.filter(recipient=cast["pr_lead"])
+    assert notice.task_id == task.pk  # with its acknowledge link
+
+    Notification.objects.all().delete()
+    services.task_reassign(
+        task_id=pending.pk,
+        by=cast["commander"],
+        responsible=[{"user": cast["pr_lead"]}],
+        now=TUESDAY_NINE + H,
+    )
+    assert not Notification.objects.exists()  # told when its tier starts, as everyone of it
+
+
 def test_the_api_and_the_war_room_name_the_on_call_party_and_refuse_a_person_on_call(api, cast, rotation):
     incident = plant_fire(cast, published_plan(on_call_spec(cast), cast["officer"]), MONDAY_TEN)
     commander = api.as_user(cast["commander"])
