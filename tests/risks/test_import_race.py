@@ -25,10 +25,13 @@ pytestmark = [
 WAIT = 10  # seconds a thread may wait for the other before the test fails
 
 
-def file_renaming(risk: Risk, title: str) -> bytes:
-    """The register's own export of `risk` (as keys), with a new title and inherent 5 × 5."""
+def file_renaming(risk: Risk, title: str, inherent: tuple[int, int] = (5, 5)) -> bytes:
+    """The register's own export of `risk` (as keys), with a new title, inherent `inherent` and
+    residual 5 × 5."""
     [row] = csv.DictReader(io.StringIO(export_csv(Risk.objects.filter(pk=risk.pk), keys=True).lstrip(BOM)))
-    row.update(title=title, likelihood="5", impact="5", residual_likelihood="5", residual_impact="5")
+    likelihood, impact = inherent
+    row.update(title=title, likelihood=str(likelihood), impact=str(impact))
+    row.update(residual_likelihood="5", residual_impact="5")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(row))
     writer.writeheader()
@@ -178,11 +181,19 @@ def test_an_edit_while_the_import_holds_the_row_waits_then_keeps_both_or_is_refu
     assert reasons[:2] == [("Second supplier qualified", "other"), ("Imported from b.csv", "import")]
 
 
+# Inherent (likelihood, impact) of each round's file: none the risk starts with (3 × 4) or another round's.
+ROUND_RATINGS = [(5, 5), (5, 4), (4, 5), (4, 4), (5, 3), (3, 5)]
+
+
 def race_once(risk: Risk, by, round_: int) -> None:
     """An import and an edit of `risk` started together: each is kept or refused, never torn."""
     barrier = threading.Barrier(2)
     seen = Risk.objects.get(pk=risk.pk).version
-    content, name, value = file_renaming(risk, f"Round {round_}"), f"{round_}.csv", 1 + round_ % 4
+    # Each round's file rates the risk as no earlier round did (the edit leaves the inherent
+    # rating alone), so an import that goes through always records a score change of its own.
+    inherent = ROUND_RATINGS[round_]
+    content, name = file_renaming(risk, f"Round {round_}", inherent), f"{round_}.csv"
+    value = 1 + round_ % 4
 
     def import_it():
         barrier.wait(WAIT)
@@ -213,5 +224,5 @@ def race_once(risk: Risk, by, round_: int) -> None:
 def test_imports_and_edits_racing_freely_never_tear_a_level(make_risk, risk_officer):
     """No pauses: both start together, six times over."""
     risk = make_risk()
-    for round_ in range(6):
+    for round_ in range(len(ROUND_RATINGS)):
         race_once(risk, risk_officer, round_)
