@@ -22,7 +22,7 @@ from core import shared_parts
 from core.errors import InvalidTransition
 from incidents import page_queries, permissions, selectors, services, status_pages
 from incidents.forms import SEVERITIES, AddTaskForm, DeclareForm, ReassignForm, StatusUpdateForm
-from incidents.models import Incident, IncidentRole, IncidentStatus, Task, TaskState
+from incidents.models import Incident, IncidentRole, IncidentStatus, Task
 from incidents.transitions import INCIDENT_TRANSITIONS, LIVE_STATUSES, TASK_TRANSITIONS, UNFINISHED_STATES
 from playbooks.models import RaciRole
 
@@ -71,8 +71,7 @@ def _war_room_context(person, incident_id: int, *, only_updates: bool, with_time
         task.raci = page_queries.raci_rows(task)
         task.moves = TASK_TRANSITIONS[task.state]
         task.may_work = permissions.may_work_on(person, task)
-        unfinished = task.state not in {TaskState.DONE, TaskState.SKIPPED}
-        task.may_reassign = unfinished and permissions.may_reassign(person, task)
+        task.may_reassign = task.state in UNFINISHED_STATES and permissions.may_reassign(person, task)
     current = incident.current_tier.starts_after
     may_command = permissions.may_command(person, incident)
     context = {
@@ -104,7 +103,7 @@ def _war_room_context(person, incident_id: int, *, only_updates: bool, with_time
 class WarRoomParts:
     incident: Incident
     parts: dict[str, str]  # part name → its HTML
-    may_command: bool
+    only_updates: bool  # the timeline shows status updates only
     may_reassign: bool  # some task of the incident
     audited: int | None  # the last audit entry
 
@@ -144,11 +143,10 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
         )
         for name in names
     }
-    finished = {TaskState.DONE, TaskState.SKIPPED}
     may_reassign = may_command or any(
-        role == RaciRole.ACCOUNTABLE and state not in finished for _, role, state in held
+        role == RaciRole.ACCOUNTABLE and state in UNFINISHED_STATES for _, role, state in held
     )
-    return WarRoomParts(incident, parts, may_command, may_reassign, audited)
+    return WarRoomParts(incident, parts, only_updates, may_reassign, audited)
 
 
 def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", failed_task=None):
@@ -157,7 +155,7 @@ def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", 
         "incident": room.incident,
         "parts": room.parts,
         "error": error,
-        "only_updates": request.GET.get("only") == "updates",
+        "only_updates": room.only_updates,
     }
     if room.may_reassign:
         # The forms' choices, once for the page (its script fills each form when opened): the

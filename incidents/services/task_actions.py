@@ -18,7 +18,6 @@ from incidents.services.on_call import assignments_create
 from incidents.services.tiers import escalation_timers
 from incidents.services.timeline import timeline_append, timeline_extend
 from incidents.services.timers import timers_cancel, timers_create
-from incidents.telling import repeat_key
 from incidents.transitions import LIVE_STATUSES, check_task_move
 from notifications.rules import repeats_stop
 from notifications.services import Message, notify_all
@@ -40,7 +39,7 @@ def _move(*, task_id: int, target: str, by, now, entry: str, fields: dict, data:
     for name, value in {"state": target, **fields}.items():
         setattr(task, name, value)
     task.save(update_fields=["state", *fields])
-    repeats_stop(until=[repeat_key(task.pk)], now=now)
+    repeats_stop(until=[telling.repeat_key(task.pk)], now=now)
     if target in {TaskState.DONE, TaskState.SKIPPED}:
         timers_cancel(queryset=task.timers.all())
         Task.objects.filter(pk=task.pk).update(next_escalation_at=None)
@@ -138,7 +137,7 @@ def task_reassign(
         handed, on_call_entries = handed + assignments, on_call_entries + entries
         changes["accountable"] = _party_json(accountable)
     if responsible is not None or accountable is not None:
-        repeats_stop(until=[repeat_key(task.pk)], now=now)  # they repeated to the parties replaced
+        repeats_stop(until=[telling.repeat_key(task.pk)], now=now)  # they repeated to the parties replaced
     if due_at is not None:
         if task.state == TaskState.PENDING:
             raise InvalidTransition(_("A task's due time is set when its tier starts."))
