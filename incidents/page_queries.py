@@ -24,9 +24,8 @@ def viewer(user) -> User:
 def tasks_held(*, user, incident: Incident) -> tuple[tuple[int, str, str], ...]:
     """(task, role, task state) wherever the person, or a team of theirs, is Responsible or
     Accountable on the incident's tasks: what decides their buttons on its board."""
-    team_ids = [membership.team_id for membership in user.memberships.all()]
     held = TaskAssignment.objects.filter(
-        Q(user=user) | Q(team_id__in=team_ids),
+        Q(user=user) | Q(team__memberships__user=user),
         task__incident=incident,
         role__in=[RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE],
     )

@@ -67,10 +67,8 @@ def _status_context(request, incident_id: int) -> dict:
 
 def follow_context(user, incident: Incident) -> dict:
     """What the Follow control shows: whether the person follows it, and whether they have a chat."""
-    return {
-        "subscription_id": _followed(user).get(incident.pk),
-        "has_chat": notification_selectors.has_chat_route(user=user),
-    }
+    subscription_id, has_chat = notification_selectors.following(user=user, incident_id=incident.pk)
+    return {"subscription_id": subscription_id, "has_chat": has_chat}
 
 
 @login_required

@@ -111,12 +111,11 @@ class WarRoomParts:
 def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=None) -> WarRoomParts:
     """The parts named, each kept for everyone who sees the incident as of the same timeline entry
     with the same rights, or rendered now (not kept when they show one person's failed action)."""
-    person = page_queries.viewer(request.user)
     incident = _visible_incident(request, incident_id)
     only_updates = request.GET.get("only") == "updates"
-    follow = status_pages.follow_context(person, incident)
-    held = page_queries.tasks_held(user=person, incident=incident)
-    may_command = permissions.may_command(person, incident)
+    follow = status_pages.follow_context(request.user, incident)
+    held = page_queries.tasks_held(user=request.user, incident=incident)
+    may_command = permissions.may_command(request.user, incident)
     # As of its last timeline entry (every change to the incident writes one) and the last audit
     # entry (a linked risk rated again, a person or a team renamed); for these rights.
     audited = last_entry()
@@ -125,6 +124,7 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
 
     @functools.cache
     def context():
+        person = page_queries.viewer(request.user)  # with their teams, for each task's rights
         return (
             _war_room_context(
                 person, incident_id, only_updates=only_updates, with_timeline="timeline" in names

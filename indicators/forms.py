@@ -21,7 +21,6 @@ from indicators.rules import (
     rule_parse,
     threshold_errors,
 )
-from people.forms import PersonSelect
 from people.selectors import people_active
 from risks.models import Risk, RiskStatus
 
@@ -96,15 +95,12 @@ class KRIForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("The risks whose reviews a breach brings forward, or whose playbook an incident runs."),
     )
-    owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=_people(), widget=PersonSelect, help_text=_("Told of every breach.")
-    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people(), help_text=_("Told of every breach."))
     on_red = forms.ChoiceField(label=_("Action on red"), choices=OnRed.choices, initial=OnRed.NOTIFY)
     commander = forms.ModelChoiceField(
         label=_("Incident commander"),
         queryset=_people(),
         required=False,
-        widget=PersonSelect,
         empty_label=_("The linked risk's owner"),
         help_text=_("Empty: the owner of the linked risk commands the incident."),
     )

@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -192,6 +192,23 @@ def subscriptions_of(*, user: User) -> QuerySet[Subscription]:
 def has_chat_route(*, user: User) -> bool:
     """Whether the person has a chat webhook of their own, where a subscription's chat copy goes."""
     return WebhookEndpoint.objects.filter(user=user, active=True).exists()
+
+
+def following(*, user: User, incident_id: int) -> tuple[int | None, bool]:
+    """The person's subscription to the incident (its id, or None), and whether they have a chat
+    webhook of their own for its updates: one query, as every war room asks for both."""
+    return (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            Subquery(
+                Subscription.objects.filter(
+                    user=OuterRef("pk"), scope=SubscriptionScope.INCIDENT, incident_id=incident_id
+                ).values("pk")[:1]
+            ),
+            Exists(WebhookEndpoint.objects.filter(user=OuterRef("pk"), active=True)),
+        )
+        .get()
+    )
 
 
 def unreachable(*, people: Iterable[User]) -> set[int]:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -112,6 +113,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "riskops.urls"
+# Form widgets through the project's templates: templates/django/forms/widgets/ writes the
+# commonest ones by one template each (riskops/templatetags/form_widgets.py says why).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "riskops.asgi.application"
 

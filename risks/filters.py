@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtering import NamedChoiceField, allowed_values_message
 from core.limits import INT_MAX
-from people.forms import PersonSelect
 from people.selectors import people_active
 from risks.models import AcceptanceState, Category, Level, RiskStatus
 from risks.selectors import NOT_RATED, ORDERINGS, RegisterFilters
@@ -46,7 +45,6 @@ class RegisterFilterForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=people_active().order_by("username"),
-        widget=PersonSelect,
         required=False,
         empty_label="—",
     )

@@ -3,6 +3,7 @@
     .venv/bin/python bench/api/run.py                        # SQLite (a test database of its own)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/riskops_bench_api .venv/bin/python bench/api/run.py
     .venv/bin/python bench/api/run.py --servers 4 --clients 50 --seconds 60
+    .venv/bin/python bench/api/run.py --keep var/bench-api.json   # the data built once, reused next time
 
 It builds a fresh database (on PostgreSQL: test_<name>, replaced if left over): 10,000 risks
 (the register's import), 1,000 incidents declared from a 20-step playbook (20 tasks each, 60 still
@@ -59,6 +60,11 @@ def options(doc: str = __doc__, parse: bool = True):
     parser.add_argument("--floor-seconds", type=float, default=15)
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause of a person between requests, s (0: none)"
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="FILE",
+        help="keep the database and the people's sessions (in FILE) for the next run, which reuses them",
     )
     return parser.parse_args() if parse else parser
 
@@ -149,7 +155,6 @@ def build(args):
 
     from bench.register.register_file import register_csv
     from incidents import services
-    from incidents.models import Task, TaskState
     from people.models import Role, Team
     from people.services import user_create
     from playbooks.services import playbook_create, playbook_publish
@@ -202,10 +207,6 @@ def build(args):
     live = incident_ids[:LIVE_INCIDENTS]
     with connection.cursor() as cursor:  # as autovacuum would have, long before anyone looks
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    open_tasks = list(
-        Task.objects.filter(incident_id__in=live, state=TaskState.OPEN).values_list("pk", flat=True)
-    )
-    random.Random(8).shuffle(open_tasks)
 
     def token(user):
         return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
@@ -216,6 +217,7 @@ def build(args):
         return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
     return {
+        "clients": args.clients,
         "executives": [session(user) for user in executives],
         "officers": [token(user) for user in officers],
         "officer_sessions": [session(user) for user in officers],
@@ -224,9 +226,21 @@ def build(args):
         "responders": [(token(user), session(user)) for user in responders],
         "risks": risk_ids,
         "live": live,
-        "open_tasks": deque(open_tasks),
-        "acknowledged": deque(),
     }
+
+
+def tasks_in_play(live: list[int]) -> dict:
+    """The live incidents' tasks people can still act on: open ones (in a fixed shuffle) to
+    acknowledge, acknowledged ones to complete."""
+    from incidents.models import Task, TaskState
+
+    def tasks(state):
+        chosen = Task.objects.filter(incident_id__in=live, state=state).order_by("pk")
+        return list(chosen.values_list("pk", flat=True))
+
+    open_tasks = tasks(TaskState.OPEN)
+    random.Random(8).shuffle(open_tasks)
+    return {"open_tasks": deque(open_tasks), "acknowledged": deque(tasks(TaskState.ACKNOWLEDGED))}
 
 
 async def executive(recorder, connection, cookie, world):
@@ -333,6 +347,10 @@ def serving(args, title: str):
 
     from riskops.embedded_redis import EmbeddedRedis
 
+    kept = Path(args.keep) if args.keep else None
+    if kept:  # the same secret key, or the kept sessions are refused
+        kept.with_suffix(".var").mkdir(exist_ok=True)
+        os.environ["RISKOPS_VAR_DIR"] = str(kept.with_suffix(".var"))
     var = Path(os.environ["RISKOPS_VAR_DIR"])
     redis = EmbeddedRedis(var / "redis").start()
     os.environ["REDIS_URL"] = redis.url
@@ -344,7 +362,9 @@ def serving(args, title: str):
     from tests.servers import AsgiServer
 
     setup_test_environment()
-    runner = get_runner(settings)(verbosity=0, interactive=False)  # a test database left over is replaced
+    reused = bool(kept and kept.exists())
+    # Without --keep, a test database left over is replaced.
+    runner = get_runner(settings)(verbosity=0, interactive=False, keepdb=reused)
     old = runner.setup_databases()
     servers = []
     try:
@@ -354,14 +374,20 @@ def serving(args, title: str):
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
             flush=True,
         )
-        world = build(args)
+        world = json.loads(kept.read_text()) if reused else build(args)
+        if world["clients"] < args.clients:
+            raise SystemExit(f"{kept} holds {world['clients']} people; run with --clients {world['clients']}")
+        if kept and not reused:
+            kept.write_text(json.dumps(world))
+        world.update(tasks_in_play(world["live"]))
         servers = [AsgiServer(var, redis_url=redis.url).start() for _ in range(args.servers)]
         world["ports"] = [server.port for server in servers]
         yield world, [server.process.pid for server in servers]
     finally:
         for server in servers:
             server.stop()
-        runner.teardown_databases(old)
+        if not kept:
+            runner.teardown_databases(old)
         redis.stop()
 
 

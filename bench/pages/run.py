@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages/run.py                      # SQLite (a test database of its own)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/riskops_bench_pages .venv/bin/python bench/pages/run.py
     .venv/bin/python bench/pages/run.py --servers 2 --seconds 30
+    .venv/bin/python bench/pages/run.py --keep var/bench-pages.json   # the data built once, reused next time
 
 The benchmark data and the servers are bench/api's (10,000 risks, 1,000 incidents of 20 tasks,
 60 still live; --servers Uvicorn processes as a deployment runs them, a private redis-server).

@@ -410,13 +410,14 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
             counts.append(len(queries.captured_queries))
     assert rendered[0] == rendered[1]
     assert kept[0] == kept[1]
-    # Given kept parts: session, person, teams, the incident, the last audit entry, the tasks the
-    # person holds, whether they follow it and have a chat for its updates, and the bell (the
-    # risks a commander may link are asked for when needed). Rendering the parts adds the
-    # incident with its tasks, RACI, linked risks, roles, tiers, the latest update, the timeline,
-    # and the teams and people of the reassign forms (both may reassign a task).
-    assert kept[1] == 10
-    assert rendered[1] == kept[1] + 10
+    # Given kept parts: session, person, the incident, the last audit entry, the tasks the person
+    # or their teams hold, whether they follow it and have a chat for its updates (one), and the
+    # bell (the risks a commander may link are asked for when needed). Rendering the parts adds
+    # the person's teams (for each task's rights), the incident with its tasks, RACI, linked
+    # risks, roles, tiers, the latest update, the timeline, and the teams and people of the
+    # reassign forms (both may reassign a task).
+    assert kept[1] == 7
+    assert rendered[1] == kept[1] + 12
 
 
 # --- my tasks -------------------------------------------------------------------------------
