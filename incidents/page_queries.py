@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from incidents import happenings, selectors
@@ -25,9 +25,7 @@ def tasks_held(*, user, incident: Incident) -> tuple[tuple[int, str, str], ...]:
     """(task, role, task state) wherever the person, or a team of theirs, is Responsible or
     Accountable on the incident's tasks: what decides their buttons on its board."""
     held = TaskAssignment.objects.filter(
-        Q(user=user) | Q(team__memberships__user=user),
-        task__incident=incident,
-        role__in=[RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE],
+        selectors.involving(user, roles=[RaciRole.RESPONSIBLE, RaciRole.ACCOUNTABLE]), task__incident=incident
     )
     return tuple(held.order_by("task_id", "role").values_list("task_id", "role", "task__state").distinct())
 

@@ -189,9 +189,14 @@ def subscriptions_of(*, user: User) -> QuerySet[Subscription]:
     return Subscription.objects.filter(user=user).order_by("scope", "severity", "incident_id")
 
 
+def _chat_routes(user) -> QuerySet[WebhookEndpoint]:
+    """The person's own active chat webhooks, where a subscription's chat copy goes."""
+    return WebhookEndpoint.objects.filter(user=user, active=True)
+
+
 def has_chat_route(*, user: User) -> bool:
     """Whether the person has a chat webhook of their own, where a subscription's chat copy goes."""
-    return WebhookEndpoint.objects.filter(user=user, active=True).exists()
+    return _chat_routes(user).exists()
 
 
 def following(*, user: User, incident_id: int) -> tuple[int | None, bool]:
@@ -205,7 +210,7 @@ def following(*, user: User, incident_id: int) -> tuple[int | None, bool]:
                     user=OuterRef("pk"), scope=SubscriptionScope.INCIDENT, incident_id=incident_id
                 ).values("pk")[:1]
             ),
-            Exists(WebhookEndpoint.objects.filter(user=OuterRef("pk"), active=True)),
+            Exists(_chat_routes(OuterRef("pk"))),
         )
         .get()
     )
