@@ -12,6 +12,11 @@ Parts render without the request: no context processor runs, so nothing of one r
 name, their unread notices) can be kept for another. A part's forms carry a placeholder for the
 CSRF token, which each reader's own replaces on the way out. Each process keeps its own parts
 (`CACHES["parts"]`), so nothing is shared across machines and a Redis outage changes nothing.
+
+A part may itself be made of pieces kept the same way (the cockpit's card of one incident, a
+register row): a change then renders the pieces it moved, not the whole part. Pieces are many and
+small, so they are kept apart (`CACHES["pieces"]`), where thousands of them do not push the few
+large parts out.
 """
 
 import hashlib
@@ -24,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 CACHE = "parts"
+PIECES = "pieces"
 # What a kept part's forms carry where the reader's CSRF token goes: nothing a page could contain.
 TOKEN_PLACEHOLDER = "csrf-token-placeholder-0d7c1f"
 
@@ -37,16 +43,28 @@ def render_part(
     return mark_safe(html.replace(TOKEN_PLACEHOLDER, get_token(request)))  # noqa: S308 - rendered
 
 
-def kept_html(template_name: str, stamp: tuple | None, context: Callable[[], dict], *, seconds: int) -> str:
-    """As `render_part`, for a piece of a part (the cockpit's card of one incident): its forms
-    keep the placeholder, which the part's reader's token replaces."""
+def kept_piece(template_name: str, stamp: tuple, context: Callable[[], dict], *, seconds: int) -> SafeString:
+    """A piece of a part (the cockpit's card of one incident), kept for its stamp among the pieces;
+    its forms keep the placeholder, which the part's reader's token replaces."""
+    return mark_safe(kept_html(template_name, stamp, context, seconds=seconds, cache=PIECES))  # noqa: S308
+
+
+def kept_html(
+    template_name: str, stamp: tuple | None, context: Callable[[], dict], *, seconds: int, cache: str = CACHE
+) -> str:
     key = None if stamp is None else _key(template_name, stamp)
-    html = None if key is None else caches[CACHE].get(key)
+    html = None if key is None else caches[cache].get(key)
     if html is None:
         html = render_to_string(template_name, {**context(), "csrf_token": TOKEN_PLACEHOLDER})
         if key is not None:
-            caches[CACHE].set(key, html, seconds)
+            caches[cache].set(key, html, seconds)
     return html
+
+
+def forget_all() -> None:
+    """Every kept part and piece of this process gone (a test's, a benchmark's "rendered anew")."""
+    caches[CACHE].clear()
+    caches[PIECES].clear()
 
 
 def _key(template_name: str, stamp: tuple) -> str:

@@ -146,6 +146,12 @@ CACHES = {
         "LOCATION": "parts",
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
+    # Their pieces (a cockpit card, a register row): many, a few KB each.
+    "pieces": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pieces",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 
 # Database: DATABASE_URL, or SQLite under var/ tuned for several processes writing one file.

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.selectors import last_entry
-from core import shared_parts
 from core.errors import Conflict, InvalidTransition
 from core.permissions import may_write_register
-from risks import acceptances, importing, selectors, services
+from risks import acceptances, importing, register_page, selectors, services
 from risks.acceptance_page import acceptance_context
 from risks.api import IMPORT_INLINE_LIMIT, export_response
 from risks.columns import heading, heading_of_field
@@ -34,13 +32,8 @@ from risks.import_template import import_template_xlsx
 from risks.models import Acceptance, ChangeSource, ImportJob, Risk, TreatmentAction
 from risks.permissions import may_decide_acceptance, may_request_acceptance
 from risks.rating_picker import pickers
-from risks.selectors import RegisterFilters
 from risks.tasks import run_import
 from risks.trajectory import trajectory_of
-
-PAGE_SIZE = 50
-# The register's table is kept at most this long: a review falling due shows as overdue within it.
-REGISTER_SECONDS = 60
 
 
 def _writer(request) -> None:
@@ -54,35 +47,8 @@ def _writes_register(user, risk: Risk) -> bool:
 
 @login_required
 def register(request):
-    # Kept for everyone asking the same page of the same filters (core/shared_parts.py) as of
-    # the last audit entry, which every change to a risk, an appetite or a person writes.
-    stamp = (request.GET.urlencode(), last_entry())
-    table = shared_parts.render_part(
-        request,
-        "risks/register_table.html",
-        stamp,
-        lambda: _register_table(request.GET),
-        seconds=REGISTER_SECONDS,
-    )
-    return render(request, "risks/register.html", {"table": table})
-
-
-def _register_table(query) -> dict:
-    form = RegisterFilterForm(query)
-    filters = form.register_filters() if form.is_valid() else RegisterFilters()
-    rows = selectors.RegisterRows(selectors.risk_list(filters=filters))
-    return {
-        "form": form,
-        "page": Paginator(rows, PAGE_SIZE).get_page(query.get("page")),
-        "sort": _sort_links(filters.ordering),
-        "query": query,
-        "now": timezone.now(),
-    }
-
-
-def _sort_links(current: str) -> dict[str, str]:
-    """Per column, the ordering its header link asks for: ascending, or descending when already so."""
-    return {key: f"-{key}" if current == key else key for key in selectors.ORDERINGS}
+    # As of the last audit entry, which every change to a risk, an appetite or a person writes.
+    return render(request, "risks/register.html", {"table": register_page.table(request, last_entry())})
 
 
 @login_required

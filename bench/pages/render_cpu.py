@@ -74,10 +74,11 @@ def template_times():
 
 
 def measure(name: str, path: str, cookie: dict, renders: int, profile: bool, save: str | None) -> str:
-    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from core import shared_parts
 
     client = Client()
     client.cookies.load(cookie["Cookie"])
@@ -95,21 +96,21 @@ def measure(name: str, path: str, cookie: dict, renders: int, profile: bool, sav
         cpu = time.process_time()
         client.get(path)
         kept.append((time.process_time() - cpu) * 1000)
-        caches["parts"].clear()
+        shared_parts.forget_all()
         cpu = time.process_time()
         client.get(path)
         fresh.append((time.process_time() - cpu) * 1000)
     if profile:
         with template_times() as times:
             for _ in range(10):
-                caches["parts"].clear()
+                shared_parts.forget_all()
                 client.get(path)
         print(f"  {name}: own CPU per render of each template, ms (renders per page)")
         for template, (seconds, count) in sorted(times.items(), key=lambda item: -item[1][0])[:25]:
             print(f"    {seconds * 100:7.2f} ({count / 10:5.0f}) {template}")
         profiler = cProfile.Profile()
         for _ in range(10):
-            caches["parts"].clear()
+            shared_parts.forget_all()
             profiler.enable()
             client.get(path)
             profiler.disable()

@@ -4,12 +4,12 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import shared_parts
 from incidents import services
 from incidents.models import Incident, IncidentStatus, TaskState, TimelineEntry
 from playbooks.models import Playbook
@@ -403,7 +403,7 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
     small, large = declare_with_steps(cast, 0), declare_with_steps(cast, 12)
     rendered, kept = [], []
     for incident in (small, large):
-        caches["parts"].clear()
+        shared_parts.forget_all()
         for counts in (rendered, kept):  # the first visit renders its parts, the next is given them
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(war_room(incident)).status_code == 200

@@ -4,11 +4,11 @@
 """
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import shared_parts
 from incidents import services
 from playbooks.services import playbook_create, playbook_publish
 from risks import services as risks
@@ -100,7 +100,7 @@ def test_the_dashboard(client, cast, part):  # noqa: F811
     kept = get_ok(client, url)
 
     def rendered():  # as after a change: nothing kept
-        caches["parts"].clear()
+        shared_parts.forget_all()
         kept()
 
     declare(cast)

@@ -191,6 +191,54 @@ def test_the_register_table_is_kept_for_every_reader_until_a_change(
     assert "level-critical" in client.get("/risks/").content.decode()
 
 
+def rendered(response, template: str) -> int:
+    return [used.name for used in response.templates].count(template)
+
+
+def test_a_change_to_one_risk_renders_its_row_alone(client, risk_officer, make_risk):
+    """A register page rendered anew (another page, or the first after a change) is made of kept
+    pieces (risks/register_page.py): the filter form and each row. A change renders its row alone."""
+    from risks.services import risk_update
+
+    risks = [make_risk(title=f"Supplier {n}") for n in range(3)]
+    client.force_login(risk_officer)
+    first = client.get("/risks/")
+    assert rendered(first, "risks/register_row.html") == 3
+    assert rendered(first, "risks/register_filters.html") == 1
+    risk_update(risk=risks[1], by=risk_officer, changes={"title": "Supplier moved"})
+    again = client.get("/risks/")
+    assert rendered(again, "risks/register_table.html") == 1  # a change: the table anew
+    assert rendered(again, "risks/register_row.html") == 1
+    assert rendered(again, "risks/register_filters.html") == 1  # its owners as of the change
+    page = again.content.decode()
+    assert "Supplier moved" in page and "Supplier 0" in page and "Supplier 2" in page
+    # Another page of the same filters: the same form; another filter, its own. The rows are the
+    # same pieces either way.
+    other = client.get("/risks/?page=1")
+    assert rendered(other, "risks/register_filters.html") == rendered(other, "risks/register_row.html") == 0
+    other = client.get("/risks/?status=open")
+    assert rendered(other, "risks/register_filters.html") == 1
+    assert rendered(other, "risks/register_row.html") == 0
+
+
+def test_a_review_falling_due_shows_once_the_table_is_rendered_again(
+    client, risk_officer, make_risk, monkeypatch
+):
+    """No risk changed, so no audit entry moved the table's stamp: it shows the row as it was
+    until it is rendered again (at most a minute later), and then as overdue, not the kept row."""
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    make_risk(title="Supplier break", next_review_at=timezone.now() + dt.timedelta(hours=1))
+    client.force_login(risk_officer)
+    assert "marker overdue" not in client.get("/risks/").content.decode()
+    later = timezone.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "marker overdue" not in client.get("/risks/").content.decode()  # the table kept
+    caches["parts"].clear()  # as its minute running out does
+    assert "marker overdue" in client.get("/risks/").content.decode()
+
+
 def test_each_column_heading_sorts_and_a_second_click_reverses(client, executive, make_risk):
     make_risk(title="Supplier break")
     client.force_login(executive)
