@@ -64,7 +64,8 @@ def incident_declare(request):
 PART_SECONDS = 60
 
 
-def _war_room_context(person, incident_id: int, *, only_updates: bool, with_timeline: bool) -> dict:
+def _war_room_context(person, incident_id: int, *, only_updates: bool) -> tuple[dict, dict]:
+    """What the parts show, and the incident's tasks by id (which the timeline names)."""
     room = page_queries.war_room(user=person, incident_id=incident_id)
     incident = room.incident
     for task in room.tasks_by_id.values():
@@ -92,11 +93,7 @@ def _war_room_context(person, incident_id: int, *, only_updates: bool, with_time
     if may_command:
         context["severities"] = SEVERITIES
         context["role_choices"] = IncidentRole.choices
-    if with_timeline:
-        context["timeline"] = page_queries.timeline_newest_first(
-            incident=incident, tasks_by_id=room.tasks_by_id, only_updates=only_updates
-        )
-    return context
+    return context, room.tasks_by_id
 
 
 @dataclass(frozen=True)
@@ -117,28 +114,37 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
     held = page_queries.tasks_held(user=request.user, incident=incident)
     may_command = permissions.may_command(request.user, incident)
     # As of its last timeline entry (every change to the incident writes one) and the last audit
-    # entry (a linked risk rated again, a person or a team renamed); for these rights.
+    # entry (a linked risk rated again, a person or a team renamed); each part for what of the
+    # reader it shows: the header their command and following, the board their command and the
+    # tasks they hold, the timeline nothing of them (everyone who sees the incident shares it).
     audited = last_entry()
-    stamp = (incident.pk, incident.last_seq, audited, may_command, held, only_updates)
-    stamp += tuple(follow.values())
+    shown = (incident.pk, incident.last_seq, audited)
+    stamps = {
+        "header": (*shown, may_command, *follow.values()),
+        "board": (*shown, may_command, held),
+        "timeline": (*shown, only_updates),
+    }
 
     @functools.cache
-    def context():
+    def room():  # read once for all the parts rendered now
         person = page_queries.viewer(request.user)  # with their teams, for each task's rights
-        return (
-            _war_room_context(
-                person, incident_id, only_updates=only_updates, with_timeline="timeline" in names
+        return _war_room_context(person, incident_id, only_updates=only_updates)
+
+    def context(name: str) -> dict:
+        shown, tasks_by_id = room()
+        context = shown | follow | {"failed_task": failed_task}
+        if name == "timeline":
+            context["timeline"] = page_queries.timeline_newest_first(
+                incident=shown["incident"], tasks_by_id=tasks_by_id, only_updates=only_updates
             )
-            | follow
-            | {"failed_task": failed_task}
-        )
+        return context
 
     parts = {
         name: shared_parts.render_part(
             request,
             f"incidents/war_room/{name}.html",
-            None if failed_task else stamp,
-            context,
+            None if failed_task else stamps[name],
+            functools.partial(context, name),
             seconds=PART_SECONDS,
         )
         for name in names

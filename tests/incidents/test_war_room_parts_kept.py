@@ -41,6 +41,9 @@ def incident(cast, matrix):
     return plant_fire(cast, playbook, timezone.now().replace(microsecond=0), risks=[risk])
 
 
+PARTS = ("header", "board", "timeline")
+
+
 def page_of(user, incident, part: str | None = None, **headers) -> str:
     client = Client()
     client.force_login(user)
@@ -61,6 +64,25 @@ def test_each_reader_gets_their_own_buttons_whoever_came_first(cast, incident):
         for who, shown in SHOWN.items():
             assert buttons(page_of(cast[who], incident)) == shown, who
     assert caches["parts"]._cache  # kept, indeed
+
+
+def test_each_part_is_kept_for_what_it_shows_of_its_reader(cast, incident):
+    """The timeline shows nothing of its reader: rendered once for all of them. The board shows the
+    tasks the reader holds and whether they command, the header whether they command and follow."""
+    url = reverse("incident-detail", args=[incident.pk])
+    rendered = {}
+    for who in ("commander", "buyer", "pr_lead", "ceo", "officer"):
+        client = Client()
+        client.force_login(cast[who])
+        names = {template.name for template in client.get(url).templates}
+        rendered[who] = {part for part in PARTS if f"incidents/war_room/{part}.html" in names}
+    assert rendered == {
+        "commander": set(PARTS),
+        "buyer": {"header", "board"},  # the first reader not commanding: the header without command
+        "pr_lead": {"board"},  # their own tasks
+        "ceo": {"board"},  # none
+        "officer": set(),  # none either: the ceo's board
+    }
 
 
 def test_a_change_shows_to_the_next_reader_at_once(cast, incident):
