@@ -52,10 +52,23 @@ def kept_piece(template_name: str, stamp: tuple, context: Callable[[], dict], *,
 def kept_html(
     template_name: str, stamp: tuple | None, context: Callable[[], dict], *, seconds: int, cache: str = CACHE
 ) -> str:
-    key = None if stamp is None else _key(template_name, stamp)
+    return kept(
+        template_name,
+        stamp,
+        lambda: render_to_string(template_name, {**context(), "csrf_token": TOKEN_PLACEHOLDER}),
+        seconds=seconds,
+        cache=cache,
+    )
+
+
+def kept(
+    name: str, stamp: tuple | None, render: Callable[[], str], *, seconds: int, cache: str = PIECES
+) -> str:
+    """The HTML `render()` makes for this name and stamp, kept (a form widget of many options)."""
+    key = None if stamp is None else _key(name, stamp)
     html = None if key is None else caches[cache].get(key)
     if html is None:
-        html = render_to_string(template_name, {**context(), "csrf_token": TOKEN_PLACEHOLDER})
+        html = render()
         if key is not None:
             caches[cache].set(key, html, seconds)
     return html

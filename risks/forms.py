@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.limits import BIGINT_MAX, MAX_DURATION, TEXT_MAX_LENGTH, BoundedFormDateTimeField
+from people.forms import PersonSelect
 from people.selectors import people_active
 from playbooks.models import Playbook
 from risks.models import (
@@ -57,7 +58,7 @@ class RiskForm(forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people(), widget=PersonSelect)
     likelihood = rating_field(_("Inherent likelihood"))
     impact = rating_field(_("Inherent impact"))
     residual_likelihood = rating_field(_("Residual likelihood"))
@@ -159,7 +160,7 @@ class OnRiskPage(forms.Form):
 
 class ActionForm(OnRiskPage):
     title = forms.CharField(label=pgettext_lazy("treatment action", "Action"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people(), widget=PersonSelect)
     due_at = BoundedFormDateTimeField(
         label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
