@@ -1,4 +1,11 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels.
+"""ASGI entry point: HTTP through Django's WSGI handler on a few threads, WebSockets through Channels.
+
+Every page and API call is a synchronous view. Django's ASGI handler runs each request on a thread
+made for it and joined after it, and hops between that thread and the event loop for its signals
+and middleware: 2–3 ms of the event loop's CPU a request (bench/pages), as much as a kept page's own
+rendering. Served as WSGI on HTTP_THREADS threads that are kept (a2wsgi), the event loop only
+carries the bytes; a request's context (its request id for the logs) is its own, copied per call.
+The threads also bound how many requests of one process run at once, like its connection pool.
 
 The WebSocket stack reads the session cookie but not the person: each stream reads the session's
 person in the same trip to the database thread as its permission check (live/consumers.py), one
@@ -6,10 +13,12 @@ trip per connection where Channels' AuthMiddleware made one more of its own."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+from a2wsgi import WSGIMiddleware
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
-django_asgi_app = get_asgi_application()
+HTTP_THREADS = 4  # requests of one process at once: as many as its pool has connections by default
+django_http_app = WSGIMiddleware(get_wsgi_application(), workers=HTTP_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
@@ -19,7 +28,7 @@ from riskops.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": django_http_app,
         "websocket": OriginCheckedUnlessTicket(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -51,8 +51,8 @@ def options(doc: str = __doc__, parse: bool = True):
     """The options of a bench that runs people against Uvicorn processes (this one's, bench/pages'),
     parsed, or the parser for the bench to add its own."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
-    # Two per core: a sync view holds its process while it waits for the database, so with one
-    # per core a request queues behind another's query while a core idles.
+    # Two per core, as a deployment runs them (README, "Scaling out"): a process's page threads
+    # share one interpreter, so with one per core a request queues while a core idles.
     parser.add_argument("--servers", type=int, default=4, help="Uvicorn processes")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60, help="measured, after the warm-up")
