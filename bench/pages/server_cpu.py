@@ -58,7 +58,7 @@ async def asked(port: int, pid: int, path: str, cookie: dict, requests: int) -> 
 def main() -> int:
     parser = options(__doc__, parse=False)
     parser.add_argument("--requests", type=int, default=500, help="of each page, one after another")
-    parser.set_defaults(servers=1)
+    parser.set_defaults(servers=1, clients=1, think=0)
     args = parser.parse_args()
     with serving(args, "Server CPU, one page at a time") as (world, pids):
         port, pid = world["ports"][0], pids[0]
