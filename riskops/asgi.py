@@ -5,7 +5,9 @@ made for it and joined after it, and hops between that thread and the event loop
 and middleware: 2–3 ms of the event loop's CPU a request (bench/pages), as much as a kept page's own
 rendering. Served as WSGI on HTTP_THREADS threads that are kept (a2wsgi), the event loop only
 carries the bytes; a request's context (its request id for the logs) is its own, copied per call.
-The threads also bound how many requests of one process run at once, like its connection pool.
+The threads also bound how many requests of one process run at once, like its connection pool. A
+body sent in chunks is given its length first (riskops/whole_body.py): the WSGI handler reads
+only as much as a request's Content-Length says.
 
 The WebSocket stack reads the session cookie but not the person: each stream reads the session's
 person in the same trip to the database thread as its permission check (live/consumers.py), one
@@ -16,9 +18,11 @@ import os
 from a2wsgi import WSGIMiddleware
 from django.core.wsgi import get_wsgi_application
 
+from riskops.whole_body import WholeBody
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
 HTTP_THREADS = 4  # requests of one process at once: as many as its pool has connections by default
-django_http_app = WSGIMiddleware(get_wsgi_application(), workers=HTTP_THREADS)
+django_http_app = WholeBody(WSGIMiddleware(get_wsgi_application(), workers=HTTP_THREADS))
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
