@@ -20,8 +20,8 @@ and held messages, tickets, beat's tick); at KILL_AT s worker "one" is SIGKILLed
 supervisor starts it again 1 s later.
 Once every timer is due the drills are resolved, and the run reports:
 
-- timers: fired against due, their effects on the timelines, duplicates and misses (0 and 0), and
-  how late they fired (p50, max);
+- timers: fired against due (those cancelled in time apart), their effects on the timelines,
+  duplicates and misses (0 and 0), and how late they fired (p50, max);
 - WebSocket clients: events delivered against the timeline, in seq order with no gap, no
   duplicate, once the last event arrived; reconnections and resyncs;
 - HTTP: 5xx answers inside the outage window (Redis stopped → Redis answering again) and outside
@@ -169,14 +169,29 @@ def poll(http, scripts, incident_ids, stop: threading.Event) -> None:
 
 
 def timer_report(incident_ids, now, faults_at) -> dict:
-    """Timers due by `now`; lateness apart for those due before the first fault (the floor)."""
-    from incidents.models import TimelineEntry, Timer, TimerState
+    """Timers due by `now`; lateness apart for those due before the first fault (the floor).
+
+    Each fired timer writes one timeline entry by nobody. An escalation or a tier start writes one
+    that no other timer writes (its task and level, or its tier); the update cadence's reminders
+    write the same entry every cycle, so they are counted against the cadence timers fired, per
+    incident and level. A timer cancelled before it was due to fire (a status update in time) is
+    neither fired nor missed."""
+    from incidents import happenings
+    from incidents.models import TimelineEntry, Timer, TimerKind, TimerState
 
     timers = list(Timer.objects.filter(incident_id__in=incident_ids, due_at__lte=now))
     fired = [timer for timer in timers if timer.state == TimerState.FIRED]
-    effects = Counter(
-        (entry.incident_id, entry.type, entry.data.get("task"), entry.data.get("level"), entry.data.get("to"))
-        for entry in TimelineEntry.objects.filter(incident_id__in=incident_ids, actor=None)
+    cancelled = [timer for timer in timers if timer.state == TimerState.CANCELLED]
+    cadence = {happenings.update_due_at(level).timeline: level for level in (1, 2)}
+    effects, reminders = Counter(), Counter()
+    for entry in TimelineEntry.objects.filter(incident_id__in=incident_ids, actor=None):
+        if entry.type in cadence:
+            reminders[(entry.incident_id, cadence[entry.type])] += 1
+        else:
+            key = (entry.incident_id, entry.type, entry.data.get("task"), entry.data.get("level"))
+            effects[key + (entry.data.get("to"),)] += 1
+    reminded = Counter(
+        (timer.incident_id, timer.level) for timer in fired if timer.kind == TimerKind.UPDATE_DUE
     )
     lateness = {
         timer.pk: ((timer.fired_at - timer.due_at).total_seconds(), timer.due_at < faults_at)
@@ -185,9 +200,14 @@ def timer_report(incident_ids, now, faults_at) -> dict:
     return {
         "due": len(timers),
         "fired": len(fired),
-        "effects": sum(effects.values()),
-        "duplicates": sum(count - 1 for count in effects.values()),
-        "misses": len(timers) - len(fired),
+        "cancelled": len(cancelled),
+        "effects": sum(effects.values()) + sum(reminders.values()),
+        "duplicates": sum(count - 1 for count in effects.values())
+        + sum(max(0, reminders[key] - reminded[key]) for key in reminders),
+        "misses": len(timers)
+        - len(fired)
+        - len(cancelled)
+        + sum(max(0, reminded[key] - reminders[key]) for key in reminded),
         "floor": [late for late, before in lateness.values() if before],
         "lateness": [late for late, before in lateness.values() if not before],
     }
@@ -346,7 +366,8 @@ def bench(var: Path, redis) -> int:
         runner.teardown_databases(old)
 
     print(
-        f"  timers due {timers['due']}, fired {timers['fired']}, effects on timelines {timers['effects']}; "
+        f"  timers due {timers['due']}, fired {timers['fired']}, cancelled in time {timers['cancelled']}, "
+        f"effects on timelines {timers['effects']}; "
         f"duplicates {timers['duplicates']}, misses {timers['misses']}"
     )
     for name, lateness in (
