@@ -39,18 +39,18 @@ def render_part(
 ) -> SafeString:
     """The part for this stamp, kept or rendered now from `context()` (called only then); with no
     stamp (a page showing one reader's failed action, say) rendered now and not kept."""
-    html = kept_html(template_name, stamp, context, seconds=seconds)
+    html = _kept_template(template_name, stamp, context, seconds=seconds, cache=CACHE)
     return mark_safe(html.replace(TOKEN_PLACEHOLDER, get_token(request)))  # noqa: S308 - rendered
 
 
 def kept_piece(template_name: str, stamp: tuple, context: Callable[[], dict], *, seconds: int) -> SafeString:
     """A piece of a part (the cockpit's card of one incident), kept for its stamp among the pieces;
     its forms keep the placeholder, which the part's reader's token replaces."""
-    return mark_safe(kept_html(template_name, stamp, context, seconds=seconds, cache=PIECES))  # noqa: S308
+    return mark_safe(_kept_template(template_name, stamp, context, seconds=seconds, cache=PIECES))  # noqa: S308
 
 
-def kept_html(
-    template_name: str, stamp: tuple | None, context: Callable[[], dict], *, seconds: int, cache: str = CACHE
+def _kept_template(
+    template_name: str, stamp: tuple | None, context: Callable[[], dict], *, seconds: int, cache: str
 ) -> str:
     return kept(
         template_name,
@@ -61,9 +61,7 @@ def kept_html(
     )
 
 
-def kept(
-    name: str, stamp: tuple | None, render: Callable[[], str], *, seconds: int, cache: str = PIECES
-) -> str:
+def kept(name: str, stamp: tuple | None, render: Callable[[], str], *, seconds: int, cache: str) -> str:
     """The HTML `render()` makes for this name and stamp, kept (a form widget of many options)."""
     key = None if stamp is None else _key(name, stamp)
     html = None if key is None else caches[cache].get(key)

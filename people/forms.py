@@ -21,6 +21,10 @@ class PersonSelect(forms.Select):
         stamp = (name, str(value), sorted(self.build_attrs(self.attrs, attrs).items()), last_entry())
         draw = super().render
         html = shared_parts.kept(
-            __name__, stamp, lambda: draw(name, value, attrs, renderer), seconds=PEOPLE_SECONDS
+            __name__,
+            stamp,
+            lambda: draw(name, value, attrs, renderer),
+            seconds=PEOPLE_SECONDS,
+            cache=shared_parts.PIECES,
         )
         return mark_safe(html)  # noqa: S308 - rendered by the widget's template

@@ -3,11 +3,11 @@
 Every page and API call is a synchronous view. Django's ASGI handler runs each request on a thread
 made for it and joined after it, and hops between that thread and the event loop for its signals
 and middleware: 2–3 ms of the event loop's CPU a request (bench/pages/server_cpu.py), as much as a
-kept page's own rendering. Served as WSGI on HTTP_THREADS threads that are kept (a2wsgi), the event loop only
-carries the bytes; a request's context (its request id for the logs) is its own, copied per call.
-The threads also bound how many requests of one process run at once, like its connection pool. A
-body sent in chunks is given its length first (riskops/whole_body.py): the WSGI handler reads
-only as much as a request's Content-Length says.
+kept page's own rendering. Served as WSGI on HTTP_THREADS threads that are kept (a2wsgi), the
+event loop only carries the bytes; a request's context (its request id for the logs) is its own,
+copied per call. The threads also bound how many requests of one process run at once, like its
+connection pool. A body sent in chunks is given its length first (riskops/whole_body.py): the
+WSGI handler reads only as much as a request's Content-Length says.
 
 The WebSocket stack reads the session cookie but not the person: each stream reads the session's
 person in the same trip to the database thread as its permission check (live/consumers.py), one
