@@ -10,8 +10,14 @@ team's new name) is kept at most `seconds`.
 
 Parts render without the request: no context processor runs, so nothing of one reader (their
 name, their unread notices) can be kept for another. A part's forms carry a placeholder for the
-CSRF token, which each reader's own replaces on the way out. Each process keeps its own parts
-(`CACHES["parts"]`), so nothing is shared across machines and a Redis outage changes nothing.
+CSRF token, which each reader's own replaces on the way out.
+
+A part is kept twice: in the memory of each process that served it (`CACHES["parts"]`) and in
+Redis, where the first process to render it leaves it for the others, so N processes render a
+part once per change, not N times. After a change, a live event sends every open page after its
+parts at once: one reader renders each part while the others, in any process, wait for it (at
+most WAIT_SECONDS, then they render it too). With Redis unreachable, each process renders its
+own, as it would alone, and asks Redis again after REDIS_PAUSE_SECONDS.
 
 A part may itself be made of pieces kept the same way (the cockpit's card of one incident, a
 register row): a change then renders the pieces it moved, not the whole part. Pieces are many and
@@ -19,9 +25,13 @@ small, so they are kept apart (`CACHES["pieces"]`), where thousands of them do n
 large parts out.
 """
 
+import functools
 import hashlib
+import time
 from collections.abc import Callable
 
+import redis
+from django.conf import settings
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -32,6 +42,16 @@ CACHE = "parts"
 PIECES = "pieces"
 # What a kept part's forms carry where the reader's CSRF token goes: nothing a page could contain.
 TOKEN_PLACEHOLDER = "csrf-token-placeholder-0d7c1f"
+SHARED_PREFIX = "riskops:part:"
+RENDERING_PREFIX = "riskops:part-rendering:"
+# A reader finding a part being rendered elsewhere waits for it this long at most, looking every
+# POLL_SECONDS; a renderer that died frees the part after RENDERING_SECONDS.
+WAIT_SECONDS = 1.0
+POLL_SECONDS = 0.005
+RENDERING_SECONDS = 2
+# Redis unreachable: parts are rendered in each process, and Redis asked again after this long.
+REDIS_PAUSE_SECONDS = 5.0
+_redis_paused_until = 0.0
 
 
 def render_part(
@@ -62,20 +82,77 @@ def _kept_template(
 
 
 def kept(name: str, stamp: tuple | None, render: Callable[[], str], *, seconds: int, cache: str) -> str:
-    """The HTML `render()` makes for this name and stamp, kept (a form widget of many options)."""
-    key = None if stamp is None else _key(name, stamp)
-    html = None if key is None else caches[cache].get(key)
+    """The HTML `render()` makes for this name and stamp, kept (a form widget of many options);
+    parts are kept for every process, pieces for this one."""
+    if stamp is None:
+        return render()
+    key = _key(name, stamp)
+    html = caches[cache].get(key)
     if html is None:
-        html = render()
-        if key is not None:
-            caches[cache].set(key, html, seconds)
+        if cache == CACHE:
+            html, seconds = _shared(key, render, seconds)
+        else:
+            html = render()
+        caches[cache].set(key, html, seconds)
     return html
 
 
+def _shared(key: str, render: Callable[[], str], seconds: int) -> tuple[str, float]:
+    """The part as another process left it in Redis, or rendered here (waiting first if another
+    reader is rendering it) and left there; with how long it is still to be kept."""
+    global _redis_paused_until
+    if time.monotonic() < _redis_paused_until:
+        return render(), seconds
+    store = _redis()
+    try:
+        found = _found(store, key)
+        if found is None and not store.set(RENDERING_PREFIX + key, 1, nx=True, ex=RENDERING_SECONDS):
+            found = _awaited(store, key)
+        if found is not None:
+            return found
+        html = render()
+        store.set(SHARED_PREFIX + key, html.encode(), ex=seconds)
+        store.delete(RENDERING_PREFIX + key)
+    except redis.RedisError:
+        _redis_paused_until = time.monotonic() + REDIS_PAUSE_SECONDS
+        return render(), seconds
+    return html, seconds
+
+
+def _found(store: redis.Redis, key: str) -> tuple[str, float] | None:
+    name = SHARED_PREFIX + key
+    html, left_ms = store.pipeline(transaction=False).get(name).pttl(name).execute()
+    return None if html is None or left_ms <= 0 else (html.decode(), left_ms / 1000)
+
+
+def _awaited(store: redis.Redis, key: str) -> tuple[str, float] | None:
+    """The part another reader is rendering, once they left it; None if it took too long."""
+    give_up = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < give_up:
+        time.sleep(POLL_SECONDS)
+        if (found := _found(store, key)) is not None:
+            return found
+    return None
+
+
+@functools.cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.2, socket_timeout=1)
+
+
 def forget_all() -> None:
-    """Every kept part and piece of this process gone (a test's, a benchmark's "rendered anew")."""
+    """Every kept part and piece gone, in this process and Redis (a test's, a benchmark's
+    "rendered anew")."""
+    global _redis_paused_until
     caches[CACHE].clear()
     caches[PIECES].clear()
+    _redis_paused_until = 0.0
+    try:
+        store = _redis()
+        if keys := list(store.scan_iter(match=SHARED_PREFIX + "*", count=1000)):
+            store.delete(*keys)
+    except redis.RedisError:
+        pass  # Redis gone, and with it what it kept
 
 
 def _key(template_name: str, stamp: tuple) -> str:

@@ -138,7 +138,8 @@ TEMPLATES = [
     },
 ]
 
-# Page parts many readers see alike (core/shared_parts.py), kept in each process's memory.
+# Page parts many readers see alike (core/shared_parts.py): kept in Redis for every process, and
+# here, in the memory of each process that served them.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "parts": {
