@@ -22,7 +22,13 @@ def owner_form(widget, **kwargs):
 
 def test_it_shows_what_django_s_own_select_shows_with_the_value_given(make_user):
     people = [make_user(Role.RISK_OFFICER, username=name) for name in ("ana", "bo", "cy")]
-    for kwargs in ({}, {"initial": {"owner": people[1].pk}}, {"data": {"owner": people[2].pk}}):
+    values = (
+        {},
+        {"initial": {"owner": people[1].pk}},
+        {"data": {"owner": people[2].pk}},
+        {"data": {"owner": "<x>"}},
+    )
+    for kwargs in values:
         kept, drawn = (
             str(owner_form(PersonSelect, **kwargs)["owner"]),
             str(owner_form(forms.Select, **kwargs)["owner"]),
@@ -39,3 +45,17 @@ def test_a_person_added_shows_at_once(make_user):
     assert ">dee<" not in str(owner_form(PersonSelect)["owner"])
     user_create(by=officer, username="dee", password="A long enough passphrase 42", role=Role.RESPONDER)
     assert ">dee<" in str(owner_form(PersonSelect)["owner"])
+
+
+def test_one_list_is_drawn_for_every_owner(make_user, monkeypatch):
+    people = [make_user(Role.RISK_OFFICER, username=name) for name in ("ana", "bo", "cy")]
+    drawn = []
+    draw = forms.Select.render
+    monkeypatch.setattr(
+        forms.Select, "render", lambda *args, **kwargs: drawn.append(1) or draw(*args, **kwargs)
+    )
+    for person in people:
+        assert f'value="{person.pk}" selected>' in str(
+            owner_form(PersonSelect, initial={"owner": person.pk})["owner"]
+        )
+    assert len(drawn) == 1
