@@ -60,7 +60,15 @@ def render_part(
     """The part for this stamp, kept or rendered now from `context()` (called only then); with no
     stamp (a page showing one reader's failed action, say) rendered now and not kept."""
     html = _kept_template(template_name, stamp, context, seconds=seconds, cache=CACHE)
-    return mark_safe(html.replace(TOKEN_PLACEHOLDER, get_token(request)))  # noqa: S308 - rendered
+    return mark_safe(html.replace(TOKEN_PLACEHOLDER, _token(request)))  # noqa: S308 - rendered
+
+
+def _token(request) -> str:
+    """The reader's CSRF token, masked once for all the parts of their page (as Django's template
+    context does for one template): each masking draws 32 random characters from the system."""
+    if not hasattr(request, "_parts_csrf_token"):
+        request._parts_csrf_token = get_token(request)
+    return request._parts_csrf_token
 
 
 def kept_piece(template_name: str, stamp: tuple, context: Callable[[], dict], *, seconds: int) -> SafeString:
