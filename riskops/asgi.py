@@ -6,10 +6,9 @@ and middleware: 2–3 ms of the event loop's CPU a request (bench/pages/server_c
 kept page's own rendering. Served as WSGI on HTTP_THREADS threads that are kept (a2wsgi), the
 event loop only carries the bytes; a request's context (its request id for the logs) is its own,
 copied per call. The threads also bound how many requests of one process run at once, like its
-connection pool. Two: a second thread serves a page while the first waits on the database, but
-threads of one process share one interpreter, and with four a page's every query waited for its
-turn behind the others' rendering (bench/pages/run.py: 8 processes of 2 threads on 2 cores gave a
-lower p95 than 4 of 4 or 8 of 4). A body sent in chunks is given its length first (riskops/whole_body.py): the
+connection pool. Another thread serves a page while one waits on the database, but the threads of
+one process share one interpreter (bench/pages/run.py on 2 cores: 4 processes of 4 threads and 8
+of 2 gave the same p95 within the runs' spread). A body sent in chunks is given its length first (riskops/whole_body.py): the
 WSGI handler reads only as much as a request's Content-Length says.
 
 The WebSocket stack reads the session cookie but not the person: each stream reads the session's
@@ -24,7 +23,7 @@ from django.core.wsgi import get_wsgi_application
 from riskops.whole_body import WholeBody
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskops.settings")
-HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "2"))  # requests of one process at once
+HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "4"))  # requests of one process at once
 django_http_app = WholeBody(WSGIMiddleware(get_wsgi_application(), workers=HTTP_THREADS))
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

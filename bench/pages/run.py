@@ -168,9 +168,8 @@ def main() -> int:
 
     parser = options(__doc__, parse=False)
     parser.add_argument("--changes", type=int, default=1, help="people changing things meanwhile")
-    # As in a deployment up for a while: each process has rendered the parts its readers ask for;
-    # four processes per core of this machine, as the README's deployment has them.
-    parser.set_defaults(warm_up=30, servers=8)
+    # As in a deployment up for a while: each process has rendered the parts its readers ask for.
+    parser.set_defaults(warm_up=30)
     args = parser.parse_args()
     with serving(args, "Page budget") as (world, pids):
         pages = inspect_pages(world)
