@@ -8,8 +8,8 @@ event loop only carries the bytes; a request's context (its request id for the l
 copied per call. The threads also bound how many requests of one process run at once, like its
 connection pool. Another thread serves a page while one waits on the database, but the threads of
 one process share one interpreter (bench/pages/run.py on 2 cores: 4 processes of 4 threads and 8
-of 2 gave the same p95 within the runs' spread). A body sent in chunks is given its length first (riskops/whole_body.py): the
-WSGI handler reads only as much as a request's Content-Length says.
+of 2 gave the same p95 within the runs' spread). A body sent in chunks is given its length first
+(riskops/whole_body.py): the WSGI handler reads only as much as a request's Content-Length says.
 
 The WebSocket stack reads the session cookie but not the person: each stream reads the session's
 person in the same trip to the database thread as its permission check (live/consumers.py), one
