@@ -5,6 +5,7 @@ or bad input (400) re-renders the page with the message and that status; nothing
 """
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -101,18 +102,27 @@ class WarRoomParts:
     incident: Incident
     parts: dict[str, str]  # part name → its HTML
     only_updates: bool  # the timeline shows status updates only
-    may_reassign: bool  # some task of the incident
+    may_reassign: Callable[[], bool]  # some task of the incident
     audited: int | None  # the last audit entry
 
 
 def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=None) -> WarRoomParts:
     """The parts named, each kept for everyone who sees the incident as of the same timeline entry
-    with the same rights, or rendered now (not kept when they show one person's failed action)."""
+    with the same rights, or rendered now (not kept when they show one person's failed action).
+    What of the reader a part shows is read only for the parts asked for: a live event's timeline
+    fragment asks neither whether they follow the incident nor which tasks they hold."""
     incident = _visible_incident(request, incident_id)
     only_updates = request.GET.get("only") == "updates"
-    follow = status_pages.follow_context(request.user, incident)
-    held = page_queries.tasks_held(user=request.user, incident=incident)
     may_command = permissions.may_command(request.user, incident)
+
+    @functools.cache
+    def follow() -> dict:
+        return status_pages.follow_context(request.user, incident)
+
+    @functools.cache
+    def held() -> tuple:
+        return page_queries.tasks_held(user=request.user, incident=incident)
+
     # As of its last timeline entry (every change to the incident writes one) and the last audit
     # entry (a linked risk rated again, a person or a team renamed); each part for what of the
     # reader it shows: the header their command and following, the board their command and the
@@ -120,9 +130,9 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
     audited = last_entry()
     shown = (incident.pk, incident.last_seq, audited)
     stamps = {
-        "header": (*shown, may_command, *follow.values()),
-        "board": (*shown, may_command, held),
-        "timeline": (*shown, only_updates),
+        "header": lambda: (*shown, may_command, *follow().values()),
+        "board": lambda: (*shown, may_command, held()),
+        "timeline": lambda: (*shown, only_updates),
     }
 
     @functools.cache
@@ -132,7 +142,9 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
 
     def context(name: str) -> dict:
         shown, tasks_by_id = room()
-        context = shown | follow | {"failed_task": failed_task}
+        context = shown | {"failed_task": failed_task}
+        if name == "header":
+            context |= follow()
         if name == "timeline":
             context["timeline"] = page_queries.timeline_newest_first(
                 incident=shown["incident"], tasks_by_id=tasks_by_id, only_updates=only_updates
@@ -143,15 +155,18 @@ def _war_room_parts(request, incident_id: int, names: list[str], *, failed_task=
         name: shared_parts.render_part(
             request,
             f"incidents/war_room/{name}.html",
-            None if failed_task else stamps[name],
+            None if failed_task else stamps[name](),
             functools.partial(context, name),
             seconds=PART_SECONDS,
         )
         for name in names
     }
-    may_reassign = may_command or any(
-        role == RaciRole.ACCOUNTABLE and state in UNFINISHED_STATES for _, role, state in held
-    )
+
+    def may_reassign() -> bool:
+        return may_command or any(
+            role == RaciRole.ACCOUNTABLE and state in UNFINISHED_STATES for _, role, state in held()
+        )
+
     return WarRoomParts(incident, parts, only_updates, may_reassign, audited)
 
 
@@ -163,7 +178,7 @@ def _war_room(request, incident_id: int, *, status: int = 200, error: str = "", 
         "error": error,
         "only_updates": room.only_updates,
     }
-    if room.may_reassign:
+    if room.may_reassign():
         # The forms' choices, once for the page (its script fills each form when opened): the
         # same for every war room as of the last audit entry (people and teams write one).
         context["parties"] = shared_parts.render_part(

@@ -420,6 +420,21 @@ def test_the_war_room_takes_the_same_queries_for_few_or_many_tasks(as_user, cast
     assert rendered[1] == kept[1] + 12
 
 
+# A live event's fragment, given kept: session, person, the incident, the last audit entry, and
+# what of the reader its part shows: the header whether they follow it, the board what they hold.
+FRAGMENT_KEPT = {"header": 5, "board": 5, "timeline": 4}
+
+
+@pytest.mark.parametrize("part", FRAGMENT_KEPT)
+def test_a_live_fragment_asks_only_what_its_part_shows_of_the_reader(as_user, cast, incident, part):
+    client = as_user(cast["buyer"])
+    url = reverse("incident-fragment", args=[incident.pk, part])
+    assert client.get(url).status_code == 200  # its part rendered and kept
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries.captured_queries) == FRAGMENT_KEPT[part]
+
+
 # --- my tasks -------------------------------------------------------------------------------
 
 
