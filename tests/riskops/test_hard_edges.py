@@ -289,6 +289,22 @@ def test_a_ticket_while_redis_is_down_is_a_503_to_retry(asgi_servers, cast):
     assert "Try again" in answer.json()["detail"]
 
 
+def test_pages_of_kept_parts_still_answer_while_redis_is_down(asgi_servers, world):
+    """Parts are kept in Redis for every process (core/shared_parts.py); without it each process
+    renders its own, and nobody's page fails."""
+    dead = asgi_servers.start(redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    cast, incident = world["cast"], world["incident"]
+    pages = {
+        "ceo": ["/dashboard/", "/risks/", f"/incidents/{incident.pk}/"],
+        "commander": [f"/incidents/{incident.pk}/"],
+    }
+    for who, paths in pages.items():
+        for path in paths * 2:  # rendered, then asked again
+            answer = Client(dead).send("GET", path, Cookie=session_cookie(cast[who]))
+            assert answer.status == 200, (path, answer.status, answer.content[:300])
+    assert incident.title in answer.content.decode()
+
+
 def test_a_cookie_websocket_must_come_from_the_sites_own_scheme_host_and_port(server, world):
     cookie = session_cookie(world["cast"]["ceo"])
     path = f"{server.ws_url}/ws/incidents/{world['incident'].pk}/"
