@@ -118,9 +118,11 @@ def _shared(key: str, render: Callable[[], str], seconds: int) -> tuple[str, flo
             found = _awaited(store, key)
         if found is not None:
             return found
-        html = render()
-        store.set(SHARED_PREFIX + key, html.encode(), ex=seconds)
-        store.delete(RENDERING_PREFIX + key)
+        try:
+            html = render()
+            store.set(SHARED_PREFIX + key, html.encode(), ex=seconds)
+        finally:  # a render that failed does not keep the others waiting
+            store.delete(RENDERING_PREFIX + key)
     except redis.RedisError:
         _redis_paused_until = time.monotonic() + REDIS_PAUSE_SECONDS
         return render(), seconds

@@ -81,6 +81,16 @@ def test_a_reader_renders_it_itself_when_the_one_rendering_it_never_leaves_it(mo
     assert part.calls == 1
 
 
+def test_a_render_that_failed_keeps_nobody_waiting():
+    def failing():
+        raise ValueError("a part that cannot be drawn")
+
+    with pytest.raises(ValueError):
+        ask(failing)
+    rendering = shared_parts.RENDERING_PREFIX + shared_parts._key("a part", (1,))
+    assert not shared_parts._redis().exists(rendering)
+
+
 def test_a_process_keeps_a_part_no_longer_than_redis_still_does():
     part = Part()
     ask(part)
