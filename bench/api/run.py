@@ -21,7 +21,8 @@ reading a page does); --think 0 makes every client ask again at once, which meas
 It prints per-endpoint and overall p50/p95/p99, errors (any answer but the expected one) and
 requests per second, the servers' CPU per request, and the floor measured in the same run: the
 same clients asking for the smallest authenticated API answer (the risk categories: token, one
-query). Exits 1 on any error.
+query). Its first line names the interpreter's floor too (`python -m timeit "sum(range(10000))"`),
+which tells a faster machine from faster code. Exits 1 on any error.
 """
 
 import argparse
@@ -32,6 +33,7 @@ import random
 import sys
 import tempfile
 import time
+import timeit
 from collections import defaultdict, deque
 from contextlib import contextmanager
 from functools import partial
@@ -371,7 +373,8 @@ def serving(args, title: str):
         print(
             f"{title} · {connection.vendor} · {args.servers} Uvicorn processes · "
             f"{args.clients} clients pausing {args.think:g} s on average · "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores · "
+            f"the interpreter's floor {interpreter_floor():.0f} µs",
             flush=True,
         )
         world = json.loads(kept.read_text()) if reused else build(args)
@@ -389,6 +392,12 @@ def serving(args, title: str):
         if not kept:
             runner.teardown_databases(old)
         redis.stop()
+
+
+def interpreter_floor() -> float:
+    """This machine's Python speed, to compare figures taken on different machines: µs for
+    `sum(range(10000))`, the best of 5 runs (as `python -m timeit "sum(range(10000))"` prints it)."""
+    return min(timeit.repeat("sum(range(10000))", number=1000, repeat=5)) * 1000
 
 
 def report(

@@ -25,7 +25,8 @@ deployment that has been up a while has.
 It prints each page's p50/p95/p99 (ms, from the request's first byte sent to the answer's last
 byte received, on loopback: the server's time, queueing included) against the budget, p95 ≤ 50 ms,
 and the floor measured in the same run: the same people asking for a static file (the menu's
-script, served by WhiteNoise through the same middleware). Before the load, each page is rendered
+script, served by WhiteNoise through the same middleware); its first line names the interpreter's
+floor too (bench/api's). Before the load, each page is rendered
 in-process, alone: its database queries, its size, its time, and whether it includes a script
 more than once.
 Exits 1 on any error.
