@@ -25,18 +25,18 @@ small, so they are kept apart (`CACHES["pieces"]`), where thousands of them do n
 large parts out.
 """
 
-import functools
 import hashlib
 import time
 from collections.abc import Callable
 
 import redis
-from django.conf import settings
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+
+from core.redis_store import redis_store
 
 CACHE = "parts"
 PIECES = "pieces"
@@ -111,7 +111,7 @@ def _shared(key: str, render: Callable[[], str], seconds: int) -> tuple[str, flo
     global _redis_paused_until
     if time.monotonic() < _redis_paused_until:
         return render(), seconds
-    store = _redis()
+    store = redis_store()
     try:
         found = _found(store, key)
         if found is None and not store.set(RENDERING_PREFIX + key, 1, nx=True, ex=RENDERING_SECONDS):
@@ -145,11 +145,6 @@ def _awaited(store: redis.Redis, key: str) -> tuple[str, float] | None:
     return None
 
 
-@functools.cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.2, socket_timeout=1)
-
-
 def forget_all() -> None:
     """Every kept part and piece gone, in this process and Redis (a test's, a benchmark's
     "rendered anew")."""
@@ -158,7 +153,7 @@ def forget_all() -> None:
     caches[PIECES].clear()
     _redis_paused_until = 0.0
     try:
-        store = _redis()
+        store = redis_store()
         if keys := list(store.scan_iter(match=SHARED_PREFIX + "*", count=1000)):
             store.delete(*keys)
     except redis.RedisError:

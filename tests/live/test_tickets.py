@@ -62,10 +62,11 @@ def test_a_ticket_is_redeemed_once_even_by_racing_connections():
 
 
 def test_a_ticket_expires_by_itself():
-    from live.tickets import KEY_PREFIX, _redis
+    from core.redis_store import redis_store
+    from live.tickets import KEY_PREFIX
 
     ticket = ticket_issue(user_id=3).ticket
-    assert 0 < _redis().ttl(KEY_PREFIX + ticket) <= 60
+    assert 0 < redis_store().ttl(KEY_PREFIX + ticket) <= 60
 
 
 @pytest.mark.django_db(transaction=True)

@@ -75,7 +75,9 @@ def test_readers_asking_at_once_wait_for_the_one_rendering_it():
 
 def test_a_reader_renders_it_itself_when_the_one_rendering_it_never_leaves_it(monkeypatch):
     monkeypatch.setattr(shared_parts, "WAIT_SECONDS", 0.05)
-    shared_parts._redis().set(shared_parts.RENDERING_PREFIX + shared_parts._key("a part", (1,)), 1, ex=60)
+    shared_parts.redis_store().set(
+        shared_parts.RENDERING_PREFIX + shared_parts._key("a part", (1,)), 1, ex=60
+    )
     part = Part()
     assert ask(part) == HTML
     assert part.calls == 1
@@ -88,13 +90,13 @@ def test_a_render_that_failed_keeps_nobody_waiting():
     with pytest.raises(ValueError):
         ask(failing)
     rendering = shared_parts.RENDERING_PREFIX + shared_parts._key("a part", (1,))
-    assert not shared_parts._redis().exists(rendering)
+    assert not shared_parts.redis_store().exists(rendering)
 
 
 def test_a_process_keeps_a_part_no_longer_than_redis_still_does():
     part = Part()
     ask(part)
-    shared_parts._redis().pexpire(shared_parts.SHARED_PREFIX + shared_parts._key("a part", (1,)), 200)
+    shared_parts.redis_store().pexpire(shared_parts.SHARED_PREFIX + shared_parts._key("a part", (1,)), 200)
     another_process()
     ask(part)  # from Redis, with the 200 ms it has left
     time.sleep(0.3)
@@ -119,7 +121,7 @@ def redis_away(monkeypatch):
         lookups.append(1)
         return redis.Redis(port=free_port(), socket_connect_timeout=0.2)
 
-    monkeypatch.setattr(shared_parts, "_redis", unreachable)
+    monkeypatch.setattr(shared_parts, "redis_store", unreachable)
     monkeypatch.setattr(shared_parts, "_redis_paused_until", 0.0)
     return lookups
 
